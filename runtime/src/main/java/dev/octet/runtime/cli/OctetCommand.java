@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         description = "Runs int8 TensorFlow Lite models on IoT gateways, bit-exact with TensorFlow Lite Micro.",
         subcommands = {InspectCommand.class, InferCommand.class, DemoCommand.class, RunCommand.class,
                 QuantizeCommand.class, BenchCommand.class,
+                RecordCommand.class,
                 CommandLine.HelpCommand.class})
 public final class OctetCommand implements Runnable {
     public static final int EXIT_MODEL_ERROR = 3;
@@ -54,6 +55,14 @@ public final class OctetCommand implements Runnable {
         }
         if (e instanceof IOException || e instanceof UncheckedIOException) {
             err.println("octet: " + describe(e));
+            return EXIT_IO_ERROR;
+        }
+        if (e instanceof dev.octet.runtime.pipeline.config.ConfigException) {
+            err.println("octet: invalid configuration " + e.getMessage());
+            return EXIT_CONFIG_ERROR;
+        }
+        if (e instanceof dev.octet.runtime.pipeline.recording.RecordingException) {
+            err.println("octet: recording failed: " + e.getMessage());
             return EXIT_IO_ERROR;
         }
         if (e instanceof InputMismatchException) {

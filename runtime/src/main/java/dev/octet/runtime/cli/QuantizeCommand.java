@@ -34,8 +34,11 @@ final class QuantizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A float32 .tflite model.")
     Path model;
 
-    @Option(names = "--calibration", required = true, paramLabel = "FILE", description = "Raw float32 samples.")
+    @Option(names = "--calibration", paramLabel = "FILE", description = "Raw float32 samples.")
     Path calibration;
+
+    @picocli.CommandLine.Mixin
+    StreamCalibration fromStream;
 
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "Where to write the int8 model.")
     Path output;
@@ -87,11 +90,13 @@ final class QuantizeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--clusters must be in [0, 255], got " + clusters);
         }
+        fromStream.check(spec, calibration, stride);
         Model floatModel = ModelReader.withDefaults().read(model);
         TensorSpec in = floatModel.mainSubgraph().input(0);
         List<float[]> samples;
         try {
-            samples = stride == null ? CalibrationData.read(calibration, (int) in.elementCount())
+            samples = fromStream.given() ? fromStream.samples(floatModel, model, spec, err)
+                    : stride == null ? CalibrationData.read(calibration, (int) in.elementCount())
                     : CalibrationData.sliding(java.nio.file.Files.readAllBytes(calibration), (int) in.elementCount(),
                     stride, calibration.toString());
         } catch (IllegalArgumentException e) {
@@ -137,7 +142,7 @@ final class QuantizeCommand implements Callable<Integer> {
      * A one-line bar on stderr, redrawn with a carriage return only when the percentage changes, and ended with a
      * newline when a stage completes.
      */
-    private static ProgressListener progressBar(PrintWriter err) {
+    static ProgressListener progressBar(PrintWriter err) {
         int[] lastPercent = {-1};
         return (stage, done, total) -> {
             int percent = (int) (100L * done / total);

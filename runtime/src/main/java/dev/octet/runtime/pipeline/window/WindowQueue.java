@@ -57,6 +57,14 @@ public final class WindowQueue implements WindowSink {
         return queue.take();
     }
 
+    /**
+     * The next window, waiting at most {@code timeout}; null if none came in time or the queue is closed and
+     * drained. Release it after use. (For consumers with a deadline, such as a recording.)
+     */
+    public WindowBuffer poll(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+        return queue.poll(timeout, unit);
+    }
+
     /** Gives a window taken with {@link #take()} back to the pool. */
     public void release(WindowBuffer window) {
         free.offer(window);
