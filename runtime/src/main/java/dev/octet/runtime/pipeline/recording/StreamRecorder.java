@@ -142,8 +142,13 @@ public final class StreamRecorder {
         long produced = 0;
         Instant started = Instant.now();
         long deadline = System.nanoTime() + options.timeout().toNanos();
-        source.start(listener);
         try {
+            try {
+                source.start(listener);
+            } catch (RuntimeException e) {
+                throw new RecordingException(RecordingException.Reason.SOURCE_FAILED, 0, "stream \"" + stream.id()
+                        + "\": the source did not start: " + e.getMessage(), e);
+            }
             while (kept.size() < options.windows()) {
                 long left = deadline - System.nanoTime();
                 WindowBuffer window = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
