@@ -32,38 +32,37 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.octet.benchmarks.ServiceFootprint \
  *     [--config config/bench-four.yaml] [--jar runtime/target/octet.jar] [--seconds 20] [--runs 2] \
- *     [--flags "label=JVM OPTIONS"]...
+ *     [--flags "label|JVM OPTIONS"]...
  * </pre>
  *
  * Without {@code --flags} it runs the ladder in {@link #LADDER}. In a flag set, {@code NAME=VALUE} tokens whose
  * name is upper case are environment variables of the process (e.g. {@code MALLOC_ARENA_MAX=2}); a flag set with
  * {@code -XX:SharedArchiveFile=F} whose file does not exist first gets a training run with
- * {@code -XX:ArchiveClassesAtExit=F} (AppCDS, JDK 13+), which is not measured.
+ * {@code -XX:ArchiveClassesAtExit=F} (AppCDS, JDK 13+) of {@code octet demo}, which is not measured (the same
+ * training the Docker image and the systemd unit do).
  *
  * <p>The broker is {@link InProcessBroker} in this process, on the port of the configuration's {@code mqtt.uri},
  * so that the measured process holds only Octet.
  */
 public final class ServiceFootprint {
+    private static final String UNIT = "--add-modules jdk.incubator.vector -XX:+UseSerialGC -Xss512k";
+    private static final String HEAP = " -Xms16m -Xmx32m -Xmn6m";
+    private static final String CAPS = " -XX:-UsePerfData -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=40m";
+    private static final String CDS = " -XX:SharedArchiveFile=target/octet-bench.jsa";
+
     /** The tuning ladder: each step adds to the one before (see docs/BENCHMARKS.md for what each bought). */
     static final List<String> LADDER = List.of(
-            "jdk defaults=",
-            "unit before (vector, SerialGC, Xss512k)=--add-modules jdk.incubator.vector -XX:+UseSerialGC -Xss512k",
-            "+ heap 12-48m=--add-modules jdk.incubator.vector -XX:+UseSerialGC -Xss512k -Xms12m -Xmx48m",
-            "+ code/meta caps, no perf data=--add-modules jdk.incubator.vector -XX:+UseSerialGC -Xss512k -Xms12m"
-                    + " -Xmx48m -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=48m -XX:-UsePerfData",
-            "+ MALLOC_ARENA_MAX=2=MALLOC_ARENA_MAX=2 --add-modules jdk.incubator.vector -XX:+UseSerialGC -Xss512k"
-                    + " -Xms12m -Xmx48m -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=48m -XX:-UsePerfData",
-            "+ AppCDS=MALLOC_ARENA_MAX=2 --add-modules jdk.incubator.vector -XX:+UseSerialGC -Xss512k -Xms12m"
-                    + " -Xmx48m -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=48m -XX:-UsePerfData"
-                    + " -XX:SharedArchiveFile=target/octet-bench.jsa",
-            "C1 only (TieredStopAtLevel=1)=MALLOC_ARENA_MAX=2 --add-modules jdk.incubator.vector -XX:+UseSerialGC"
-                    + " -Xss512k -Xms12m -Xmx48m -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=48m"
-                    + " -XX:-UsePerfData -XX:SharedArchiveFile=target/octet-bench.jsa -XX:TieredStopAtLevel=1",
-            "scalar only (no vector module)=MALLOC_ARENA_MAX=2 -XX:+UseSerialGC -Xss512k -Xms12m -Xmx48m"
-                    + " -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=48m -XX:-UsePerfData",
-            "AppCDS set + NMT=MALLOC_ARENA_MAX=2 --add-modules jdk.incubator.vector -XX:+UseSerialGC -Xss512k -Xms12m"
-                    + " -Xmx48m -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=48m -XX:-UsePerfData"
-                    + " -XX:SharedArchiveFile=target/octet-bench.jsa -XX:NativeMemoryTracking=summary");
+            "jdk defaults (G1, no vector module)|",
+            "unit before: vector, SerialGC, Xss512k|" + UNIT,
+            "+ heap -Xms16m -Xmx32m -Xmn6m|" + UNIT + HEAP,
+            "+ -XX:-UsePerfData, code cache 16m, metaspace cap|" + UNIT + HEAP + CAPS,
+            "+ MALLOC_ARENA_MAX=2|MALLOC_ARENA_MAX=2 " + UNIT + HEAP + CAPS,
+            "+ AppCDS (trained on octet demo)|MALLOC_ARENA_MAX=2 " + UNIT + HEAP + CAPS + CDS,
+            "same + NMT|MALLOC_ARENA_MAX=2 " + UNIT + HEAP + CAPS + CDS + " -XX:NativeMemoryTracking=summary",
+            "alternative: C1 only (TieredStopAtLevel=1)|MALLOC_ARENA_MAX=2 " + UNIT + HEAP + CAPS + CDS
+                    + " -XX:TieredStopAtLevel=1",
+            "alternative: no vector module (scalar)|MALLOC_ARENA_MAX=2 -XX:+UseSerialGC -Xss512k" + HEAP + CAPS
+                    + " -XX:SharedArchiveFile=target/octet-bench-scalar.jsa");
 
     private ServiceFootprint() {
     }
@@ -95,11 +94,11 @@ public final class ServiceFootprint {
         try (InProcessBroker broker = InProcessBroker.builder().port(uri.getPort()).maxQueuedMessages(100_000)
                 .start()) {
             for (String set : flagSets) {
-                int eq = set.indexOf('=');
+                int eq = set.indexOf('|');
                 String label = set.substring(0, eq);
                 List<String> tokens = Arrays.stream(set.substring(eq + 1).trim().split("\\s+"))
                         .filter(t -> !t.isEmpty()).toList();
-                train(tokens, jar, config, broker, streams);
+                train(tokens, jar);
                 for (int r = 0; r < runs; r++) {
                     Row row = measure(label, tokens, jar, config, broker, streams, seconds);
                     System.out.println(row.line(streams));
@@ -127,8 +126,7 @@ public final class ServiceFootprint {
     }
 
     /** An AppCDS training run, if the flag set wants an archive that is not there yet. */
-    private static void train(List<String> tokens, Path jar, Path config, InProcessBroker broker,
-                              List<String> streams) throws Exception {
+    private static void train(List<String> tokens, Path jar) throws Exception {
         for (String t : tokens) {
             if (t.startsWith("-XX:SharedArchiveFile=")) {
                 Path archive = Path.of(t.substring("-XX:SharedArchiveFile=".length()));
@@ -140,8 +138,20 @@ public final class ServiceFootprint {
                     for (String u : tokens) {
                         training.add(u == t ? "-XX:ArchiveClassesAtExit=" + archive : u);
                     }
-                    System.out.println("AppCDS training run, writing " + archive);
-                    measure("training", training, jar, config, broker, streams, 10);
+                    System.out.println("AppCDS training run (octet demo), writing " + archive);
+                    List<String> command = new ArrayList<>();
+                    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                    Map<String, String> env = new LinkedHashMap<>();
+                    split(training, command, env);
+                    command.addAll(List.of("-jar", jar.toString(), "demo"));
+                    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                    pb.environment().putAll(env);
+                    Process p = pb.start();
+                    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                        p.destroyForcibly();
+                        throw new IllegalStateException("the AppCDS training run (octet demo) failed");
+                    }
                     if (!Files.exists(archive)) {
                         throw new IllegalStateException("the training run wrote no archive " + archive);
                     }
@@ -173,14 +183,7 @@ public final class ServiceFootprint {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             Map<String, String> env = new LinkedHashMap<>();
-            for (String t : tokens) {
-                int eq = t.indexOf('=');
-                if (eq > 0 && t.substring(0, eq).matches("[A-Z_]+")) {
-                    env.put(t.substring(0, eq), t.substring(eq + 1));
-                } else {
-                    command.add(t);
-                }
-            }
+            split(tokens, command, env);
             command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString(), "--state-dir",
                     state.toString()));
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -237,6 +240,18 @@ public final class ServiceFootprint {
                     status.getOrDefault("VmRSS", -1L), status.getOrDefault("VmHWM", -1L), cpu, results.get(), nmt);
         } finally {
             subscriber.close();
+        }
+    }
+
+    /** JVM options to {@code command}, NAME=VALUE tokens with an upper-case name to {@code env}. */
+    private static void split(List<String> tokens, List<String> command, Map<String, String> env) {
+        for (String t : tokens) {
+            int eq = t.indexOf('=');
+            if (eq > 0 && t.substring(0, eq).matches("[A-Z_]+")) {
+                env.put(t.substring(0, eq), t.substring(eq + 1));
+            } else {
+                command.add(t);
+            }
         }
     }
 

@@ -47,10 +47,12 @@ public final class KernelWarmup implements AutoCloseable {
      * @param roundInvokes  invokes of each flavour per timed round
      * @param maxDuration   per stream: give up (stay on scalar) after this long
      * @param requireFaster false: swap after {@code minInvokes} whatever the timings (tests)
+     * @param firstResultWait how long the warm-up waits for every stream's first result before it starts
      */
     public record Settings(boolean enabled, int minInvokes, int roundInvokes, Duration maxDuration,
-                           boolean requireFaster) {
+                           boolean requireFaster, Duration firstResultWait) {
         public Settings {
+            Objects.requireNonNull(firstResultWait, "firstResultWait");
             if (minInvokes < 1 || roundInvokes < 1) {
                 throw new IllegalArgumentException("minInvokes and roundInvokes must be positive");
             }
@@ -60,7 +62,7 @@ public final class KernelWarmup implements AutoCloseable {
         /** On, unless the system property {@code octet.kernels.warmup} is {@code false}. */
         public static Settings defaults() {
             boolean on = !"false".equalsIgnoreCase(System.getProperty("octet.kernels.warmup", "true"));
-            return new Settings(on, 32, 8, Duration.ofSeconds(60), true);
+            return new Settings(on, 32, 8, Duration.ofSeconds(60), true, Duration.ofSeconds(5));
         }
     }
 
@@ -96,6 +98,23 @@ public final class KernelWarmup implements AutoCloseable {
     }
 
     /**
+     * Whether this JVM has the C2 compiler, which alone intrinsifies the Vector API: not with {@code -Xint} or
+     * {@code -XX:TieredStopAtLevel} below 4. Without it the vector kernels stay at their fallback's speed.
+     */
+    static boolean c2Available() {
+        if (System.getProperty("java.vm.info", "").contains("interpreted")) {
+            return false;
+        }
+        try {
+            var diagnostics = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            return Integer.parseInt(diagnostics.getVMOption("TieredStopAtLevel").getValue()) >= 4;
+        } catch (RuntimeException | LinkageError e) {
+            return true; // not HotSpot: let the timed rounds decide
+        }
+    }
+
+    /**
      * Starts warming up every stream of a started pipeline, or does nothing (returns an instance that is already
      * done) when {@link #initialKernels} did not choose SCALAR.
      *
@@ -104,10 +123,14 @@ public final class KernelWarmup implements AutoCloseable {
     public static KernelWarmup start(Pipeline pipeline, OctetConfig config, Settings settings,
                                      Consumer<Outcome> listener) {
         KernelWarmup w = new KernelWarmup(pipeline, config, settings, listener);
-        if (initialKernels(settings) == KernelSelection.SCALAR) {
-            w.thread.start();
-        } else {
+        if (initialKernels(settings) != KernelSelection.SCALAR) {
             w.done.countDown();
+        } else if (!c2Available()) {
+            LOG.log(System.Logger.Level.INFO, "no C2 compiler (-Xint or -XX:TieredStopAtLevel below 4): the"
+                    + " streams stay on the scalar kernels, which are faster than uncompiled vector kernels");
+            w.done.countDown();
+        } else {
+            w.thread.start();
         }
         return w;
     }
@@ -137,6 +160,11 @@ public final class KernelWarmup implements AutoCloseable {
     }
 
     private void run(Pipeline pipeline, OctetConfig config, Settings settings, Consumer<Outcome> listener) {
+        try {
+            awaitFirstResults(pipeline, settings.firstResultWait());
+        } catch (InterruptedException e) {
+            return;
+        }
         int index = 0;
         for (StreamPipeline stream : pipeline.streams()) {
             if (stopped) {
@@ -162,6 +190,18 @@ public final class KernelWarmup implements AutoCloseable {
             if (listener != null) {
                 listener.accept(outcome);
             }
+        }
+    }
+
+    /**
+     * Start-up first: on a two-core gateway the warm-up (and the C2 compilations it triggers) would compete with
+     * the first windows, so it waits until every stream has produced a result, or {@code limit} has passed.
+     */
+    private void awaitFirstResults(Pipeline pipeline, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!stopped && System.nanoTime() < deadline
+                && pipeline.status().stream().anyMatch(s -> s.inferences() == 0)) {
+            Thread.sleep(20); // polling counters; the pipeline has no "first result" signal
         }
     }
 

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KernelWarmupTest {
     private static final KernelWarmup.Settings TWO_INVOKES =
-            new KernelWarmup.Settings(true, 2, 2, Duration.ofSeconds(60), false);
+            new KernelWarmup.Settings(true, 2, 2, Duration.ofSeconds(60), false, Duration.ofSeconds(30));
     private static final int WINDOWS_PER_PHASE = 10;
 
     @TempDir
@@ -100,7 +100,7 @@ class KernelWarmupTest {
 
     @Test
     void switched_off_the_streams_start_on_auto_and_nothing_runs() throws Exception {
-        KernelWarmup.Settings off = new KernelWarmup.Settings(false, 2, 2, Duration.ofSeconds(1), false);
+        KernelWarmup.Settings off = new KernelWarmup.Settings(false, 2, 2, Duration.ofSeconds(1), false, Duration.ZERO);
         assertEquals(KernelSelection.AUTO, KernelWarmup.initialKernels(off));
         OctetConfig config = ConfigLoader.load(writeConfig());
         Pipeline pipeline = PipelineFactory.defaults().build(config);
