@@ -22,8 +22,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * on a machine shared with other work (CI, parallel builds) the mean follows whatever else runs, while the median
  * invoke is what the model costs when it gets the core. {@code --mean} reports JMH's mean (average time) instead.
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar [--quick] [--octet-only] [--mean] [--gc] [--kernels reference,scalar,vector]</pre>
- * {@code --gc} adds JMH's GC profiler and a second table: bytes allocated per invoke ({@code gc.alloc.rate.norm}).
+ * <pre>java -jar benchmarks/target/benchmarks.jar [--quick] [--octet-only] [--mean] [--gc] [--warmup N] [--kernels reference,scalar,vector]</pre>
+ * {@code --warmup N} sets the one-second warm-up iterations (default 5; the vector kernels need more on a loaded
+ * machine, where C2 gets to them later). {@code --gc} adds JMH's GC profiler and a second table: bytes allocated per invoke ({@code gc.alloc.rate.norm}).
  * Any other arguments go to JMH unchanged when the first argument is {@code --jmh}.
  */
 public final class BenchmarkTable {
@@ -48,12 +49,15 @@ public final class BenchmarkTable {
         boolean octetOnly = list.contains("--octet-only");
         boolean mean = list.contains("--mean");
         boolean gc = list.contains("--gc");
+        int w = list.indexOf("--warmup");
+        Integer warmups = w >= 0 && w + 1 < args.length ? Integer.valueOf(args[w + 1]) : null;
         int k = list.indexOf("--kernels");
         String[] kernels = k >= 0 && k + 1 < args.length ? args[k + 1].split(",") : KERNELS.toArray(new String[0]);
         Map<String, Double> allocated = new LinkedHashMap<>();
-        Map<String, Double> octet = run(OctetInvokeBenchmark.class, quick, mean, kernels, gc ? allocated : null);
+        Map<String, Double> octet = run(OctetInvokeBenchmark.class, quick, mean, kernels, gc ? allocated : null,
+                warmups);
         Map<String, Double> tflite = octetOnly ? Map.of()
-                : run(TfliteInvokeBenchmark.class, quick, mean, null, gc ? allocated : null);
+                : run(TfliteInvokeBenchmark.class, quick, mean, null, gc ? allocated : null, warmups);
         System.out.println();
         System.out.println("µs per inference, " + (mean ? "mean" : "median") + " of single invokes, one thread:");
         System.out.println();
@@ -72,7 +76,7 @@ public final class BenchmarkTable {
         }
         if (gc) {
             System.out.println();
-            System.out.println("Bytes allocated per invoke (JMH -prof gc, gc.alloc.rate.norm, over all iterations):");
+            System.out.println("Bytes allocated per invoke (JMH -prof gc, gc.alloc.rate.norm, measurement iterations):");
             System.out.println();
             System.out.println("| model | reference | scalar | vector | TFLite 2.6.2 (DJL) |");
             System.out.println("|---|---:|---:|---:|---:|");
@@ -89,7 +93,7 @@ public final class BenchmarkTable {
 
     /** Median (or mean) µs per invoke keyed by model (and {@code /kernels} for Octet). */
     private static Map<String, Double> run(Class<?> benchmark, boolean quick, boolean mean, String[] kernels,
-                                           Map<String, Double> allocated) throws RunnerException {
+                                           Map<String, Double> allocated, Integer warmups) throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(benchmark.getSimpleName())
                 .mode(mean ? Mode.AverageTime : Mode.SampleTime)
@@ -99,7 +103,7 @@ public final class BenchmarkTable {
                 // The vector kernels need the incubator module in the forked JVM (repeated from @Fork, which
                 // options given here would otherwise replace).
                 .jvmArgsAppend("--add-modules", "jdk.incubator.vector")
-                .warmupIterations(quick ? 2 : 5)
+                .warmupIterations(warmups != null ? warmups : quick ? 2 : 5)
                 .warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 3 : 10)
                 .measurementTime(TimeValue.seconds(1));
