@@ -140,10 +140,6 @@ public final class PipelineThroughput {
             long bytes = 0;
             for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
                 if (info != null && info.getThreadName().startsWith("octet-")) {
-                    if (Boolean.getBoolean("throughput.debug")) {
-                        System.out.println(info.getThreadName() + " cpu " + threads.getThreadCpuTime(info.getThreadId())
-                                + " alloc " + threads.getThreadAllocatedBytes(info.getThreadId()));
-                    }
                     cpu += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
                     bytes += Math.max(0, threads.getThreadAllocatedBytes(info.getThreadId()));
                 }
