@@ -125,10 +125,6 @@ public final class KernelWarmup implements AutoCloseable {
         KernelWarmup w = new KernelWarmup(pipeline, config, settings, listener);
         if (initialKernels(settings) != KernelSelection.SCALAR) {
             w.done.countDown();
-        } else if (!c2Available()) {
-            LOG.log(System.Logger.Level.INFO, "no C2 compiler (-Xint or -XX:TieredStopAtLevel below 4): the"
-                    + " streams stay on the scalar kernels, which are faster than uncompiled vector kernels");
-            w.done.countDown();
         } else {
             w.thread.start();
         }
@@ -160,6 +156,13 @@ public final class KernelWarmup implements AutoCloseable {
     }
 
     private void run(Pipeline pipeline, OctetConfig config, Settings settings, Consumer<Outcome> listener) {
+        // On this thread, not the caller's: the check loads the JDK's management classes, which the first results
+        // need not wait for.
+        if (!c2Available()) {
+            LOG.log(System.Logger.Level.INFO, "no C2 compiler (-Xint or -XX:TieredStopAtLevel below 4): the"
+                    + " streams stay on the scalar kernels, which are faster than uncompiled vector kernels");
+            return;
+        }
         try {
             awaitFirstResults(pipeline, settings.firstResultWait());
         } catch (InterruptedException e) {
