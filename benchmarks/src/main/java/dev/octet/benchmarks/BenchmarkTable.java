@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -21,7 +22,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * on a machine shared with other work (CI, parallel builds) the mean follows whatever else runs, while the median
  * invoke is what the model costs when it gets the core. {@code --mean} reports JMH's mean (average time) instead.
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar [--quick] [--octet-only] [--mean] [--kernels reference,scalar,vector]</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar [--quick] [--octet-only] [--mean] [--gc] [--warmup N] [--kernels reference,scalar,vector]</pre>
+ * {@code --warmup N} sets the one-second warm-up iterations (default 5; the vector kernels need more on a loaded
+ * machine, where C2 gets to them later). {@code --gc} adds JMH's GC profiler and a second table: bytes allocated per invoke ({@code gc.alloc.rate.norm}).
  * Any other arguments go to JMH unchanged when the first argument is {@code --jmh}.
  */
 public final class BenchmarkTable {
@@ -45,10 +48,16 @@ public final class BenchmarkTable {
         boolean quick = list.contains("--quick");
         boolean octetOnly = list.contains("--octet-only");
         boolean mean = list.contains("--mean");
+        boolean gc = list.contains("--gc");
+        int w = list.indexOf("--warmup");
+        Integer warmups = w >= 0 && w + 1 < args.length ? Integer.valueOf(args[w + 1]) : null;
         int k = list.indexOf("--kernels");
         String[] kernels = k >= 0 && k + 1 < args.length ? args[k + 1].split(",") : KERNELS.toArray(new String[0]);
-        Map<String, Double> octet = run(OctetInvokeBenchmark.class, quick, mean, kernels);
-        Map<String, Double> tflite = octetOnly ? Map.of() : run(TfliteInvokeBenchmark.class, quick, mean, null);
+        Map<String, Double> allocated = new LinkedHashMap<>();
+        Map<String, Double> octet = run(OctetInvokeBenchmark.class, quick, mean, kernels, gc ? allocated : null,
+                warmups);
+        Map<String, Double> tflite = octetOnly ? Map.of()
+                : run(TfliteInvokeBenchmark.class, quick, mean, null, gc ? allocated : null, warmups);
         System.out.println();
         System.out.println("µs per inference, " + (mean ? "mean" : "median") + " of single invokes, one thread:");
         System.out.println();
@@ -65,14 +74,26 @@ public final class BenchmarkTable {
                     fmt(scalar), fmt(vector), gmacs(m, vector), fmt(t), ratio(ref, vector), ratio(vector, target),
                     target);
         }
+        if (gc) {
+            System.out.println();
+            System.out.println("Bytes allocated per invoke (JMH -prof gc, gc.alloc.rate.norm, measurement iterations):");
+            System.out.println();
+            System.out.println("| model | reference | scalar | vector | TFLite 2.6.2 (DJL) |");
+            System.out.println("|---|---:|---:|---:|---:|");
+            for (BenchModel m : BenchModel.values()) {
+                System.out.printf("| %s | %s | %s | %s | %s |%n", m.name(), bytes(allocated.get(m.name() + "/reference")),
+                        bytes(allocated.get(m.name() + "/scalar")), bytes(allocated.get(m.name() + "/vector")),
+                        bytes(allocated.get(m.name())));
+            }
+        }
         System.out.printf("%nJVM %s (%s), %d cores available, os %s %s%n", System.getProperty("java.vm.version"),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"));
     }
 
     /** Median (or mean) µs per invoke keyed by model (and {@code /kernels} for Octet). */
-    private static Map<String, Double> run(Class<?> benchmark, boolean quick, boolean mean, String[] kernels)
-            throws RunnerException {
+    private static Map<String, Double> run(Class<?> benchmark, boolean quick, boolean mean, String[] kernels,
+                                           Map<String, Double> allocated, Integer warmups) throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(benchmark.getSimpleName())
                 .mode(mean ? Mode.AverageTime : Mode.SampleTime)
@@ -82,12 +103,15 @@ public final class BenchmarkTable {
                 // The vector kernels need the incubator module in the forked JVM (repeated from @Fork, which
                 // options given here would otherwise replace).
                 .jvmArgsAppend("--add-modules", "jdk.incubator.vector")
-                .warmupIterations(quick ? 2 : 5)
+                .warmupIterations(warmups != null ? warmups : quick ? 2 : 5)
                 .warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 3 : 10)
                 .measurementTime(TimeValue.seconds(1));
         if (kernels != null) {
             options.param("kernels", kernels);
+        }
+        if (allocated != null) {
+            options.addProfiler(GCProfiler.class);
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         Map<String, Double> byKey = new LinkedHashMap<>();
@@ -97,12 +121,22 @@ public final class BenchmarkTable {
             double score = mean ? r.getPrimaryResult().getScore()
                     : r.getPrimaryResult().getStatistics().getPercentile(50);
             byKey.put(kernel == null ? key : key + "/" + kernel, score);
+            if (allocated != null) {
+                var norm = r.getSecondaryResults().get("gc.alloc.rate.norm");
+                if (norm != null) {
+                    allocated.put(kernel == null ? key : key + "/" + kernel, norm.getScore());
+                }
+            }
         }
         return byKey;
     }
 
     private static String fmt(Double micros) {
         return micros == null ? "-" : String.format("%,.1f", micros);
+    }
+
+    private static String bytes(Double b) {
+        return b == null ? "-" : String.format("%,.1f", b);
     }
 
     private static String ratio(Double a, Double b) {

@@ -36,7 +36,8 @@ public final class OctetCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        System.exit(RunFastPath.applies(args) ? RunFastPath.execute(args, OctetCommand::handle)
+                : newCommandLine().execute(args));
     }
 
     /** A configured command line (also what the tests drive). */

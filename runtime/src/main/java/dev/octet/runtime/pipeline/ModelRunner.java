@@ -55,6 +55,26 @@ public final class ModelRunner {
         return active.getAndSet(bound).handle;
     }
 
+    /**
+     * {@link #swap(ModelHandle)} only if {@code expected} is still the active model: a change made in between (an
+     * OTA update) wins over this one. For replacing the same model by a faster-running copy (kernel warm-up).
+     *
+     * @return true if {@code next} is now active
+     * @throws IllegalArgumentException as {@link #swap(ModelHandle)}
+     */
+    public boolean swapIf(ModelHandle expected, ModelHandle next) {
+        Bound bound = bind(next, inputElements, outputElements);
+        while (true) {
+            Bound current = active.get();
+            if (current.handle != expected) {
+                return false;
+            }
+            if (active.compareAndSet(current, bound)) {
+                return true;
+            }
+        }
+    }
+
     /** Checks that {@link #swap} would accept {@code next}, without swapping. */
     public void check(ModelHandle next) {
         bind(next, inputElements, outputElements);

@@ -2,6 +2,7 @@ package dev.octet.runtime.pipeline;
 
 import dev.octet.runtime.engine.Interpreter;
 import dev.octet.runtime.engine.InterpreterOptions;
+import dev.octet.runtime.engine.KernelSelection;
 import dev.octet.runtime.pipeline.config.ConfigError;
 import dev.octet.runtime.pipeline.config.ConfigException;
 import dev.octet.runtime.pipeline.config.OctetConfig;
@@ -33,43 +34,59 @@ public final class PipelineFactory {
     private final PrintStream stdout;
     private final StreamPipeline.HealthListener onHealth;
     private final List<ResultSink> extraSinks;
+    private final KernelSelection kernels;
 
     private PipelineFactory(SourceRegistry sources, MqttPublisher mqtt, PrintStream stdout,
                             StreamPipeline.HealthListener onHealth, List<ResultSink> extraSinks) {
+        this(sources, mqtt, stdout, onHealth, extraSinks, KernelSelection.AUTO);
+    }
+
+    private PipelineFactory(SourceRegistry sources, MqttPublisher mqtt, PrintStream stdout,
+                            StreamPipeline.HealthListener onHealth, List<ResultSink> extraSinks,
+                            KernelSelection kernels) {
         this.sources = sources;
         this.mqtt = mqtt;
         this.stdout = stdout;
         this.onHealth = onHealth;
         this.extraSinks = List.copyOf(extraSinks);
+        this.kernels = kernels;
     }
 
-    /** Built-in sources, no MQTT transport, results on {@code System.out}. */
+    /** Built-in sources, no MQTT transport, results on {@code System.out}, {@link KernelSelection#AUTO}. */
     public static PipelineFactory defaults() {
         return new PipelineFactory(SourceRegistry.builtin(), null, System.out, null, List.of());
     }
 
+    /**
+     * The kernels the streams' interpreters start with (the service starts on {@link KernelSelection#SCALAR} and
+     * swaps to the vector kernels once they are warm, see {@code KernelWarmup}).
+     */
+    public PipelineFactory withKernels(KernelSelection selection) {
+        return new PipelineFactory(sources, mqtt, stdout, onHealth, extraSinks, selection);
+    }
+
     public PipelineFactory withSources(SourceRegistry registry) {
-        return new PipelineFactory(registry, mqtt, stdout, onHealth, extraSinks);
+        return new PipelineFactory(registry, mqtt, stdout, onHealth, extraSinks, kernels);
     }
 
     /** The transport for {@code mqtt} sinks. */
     public PipelineFactory withMqtt(MqttPublisher publisher) {
-        return new PipelineFactory(sources, publisher, stdout, onHealth, extraSinks);
+        return new PipelineFactory(sources, publisher, stdout, onHealth, extraSinks, kernels);
     }
 
     public PipelineFactory withStdout(PrintStream out) {
-        return new PipelineFactory(sources, mqtt, out, onHealth, extraSinks);
+        return new PipelineFactory(sources, mqtt, out, onHealth, extraSinks, kernels);
     }
 
     public PipelineFactory withHealthListener(StreamPipeline.HealthListener listener) {
-        return new PipelineFactory(sources, mqtt, stdout, listener, extraSinks);
+        return new PipelineFactory(sources, mqtt, stdout, listener, extraSinks, kernels);
     }
 
     /** A sink in addition to the configured ones (metrics, tests). */
     public PipelineFactory withSink(ResultSink sink) {
         List<ResultSink> all = new ArrayList<>(extraSinks);
         all.add(sink);
-        return new PipelineFactory(sources, mqtt, stdout, onHealth, all);
+        return new PipelineFactory(sources, mqtt, stdout, onHealth, all, kernels);
     }
 
     public Pipeline build(OctetConfig config) throws ConfigException {
@@ -123,7 +140,7 @@ public final class PipelineFactory {
         created.add(source);
         ModelConfig m = config.models().get(s.model());
         Interpreter interpreter = Interpreter.create(m.model(),
-                InterpreterOptions.defaults().withSemantics(m.semantics()));
+                InterpreterOptions.defaults().withSemantics(m.semantics()).withKernels(kernels));
         PreprocessChain chain = StreamAssembly.preprocess(s);
         ModelRunner runner = new ModelRunner(new ModelHandle(m.id(), m.version(), interpreter),
                 chain.outputShape().elements());

@@ -103,6 +103,7 @@ public final class GatewayService implements AutoCloseable {
     private volatile DurableOutbox outbox;
     private volatile MqttLink link;
     private HttpEndpoint http;
+    private KernelWarmup warmup;
     private boolean started;
     private boolean closed;
 
@@ -135,7 +136,8 @@ public final class GatewayService implements AutoCloseable {
                             health == dev.octet.runtime.pipeline.StreamHealth.OK ? System.Logger.Level.INFO
                                     : System.Logger.Level.WARNING,
                             "stream {0} is {1}: {2}", stream, health, reason))
-                    .withSink(metrics);
+                    .withSink(metrics)
+                    .withKernels(KernelWarmup.initialKernels(KernelWarmup.Settings.defaults()));
             for (ResultSink s : options.extraSinks()) {
                 factory = factory.withSink(s);
             }
@@ -208,6 +210,7 @@ public final class GatewayService implements AutoCloseable {
                 link.start();
             }
             pipeline.start();
+            warmup = KernelWarmup.start(pipeline, config, KernelWarmup.Settings.defaults(), null);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -234,6 +237,11 @@ public final class GatewayService implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** The background move from the scalar to the vector kernels (see {@link KernelWarmup}); null before start. */
+    public KernelWarmup kernelWarmup() {
+        return warmup;
     }
 
     /** The MQTT link, or null (no MQTT configured, or not started). */
@@ -307,6 +315,9 @@ public final class GatewayService implements AutoCloseable {
             return;
         }
         closed = true;
+        if (warmup != null) {
+            warmup.close();
+        }
         pipeline.close();
         if (http != null) {
             http.close();
