@@ -33,13 +33,9 @@ public final class AveragePool2D implements Kernel {
             return reference;
         }
         BuiltinOptions.Pool2D options = context.options(BuiltinOptions.Pool2D.class);
-        if (!Window.fits(input.dim(1), input.dim(2), input.dim(3), options.filterH(), options.filterW(),
-                options.strideH(), options.strideW(), 1, 1, output.dim(1), output.dim(2), 0)) {
-            return reference;
-        }
-        Window window = new Window(input.dim(0), input.dim(1), input.dim(2), input.dim(3), options.filterH(),
-                options.filterW(), options.strideH(), options.strideW(), 1, 1, output.dim(1), output.dim(2));
-        if (window.padded) {
+        Window window = Window.planIfFits(input, output, options.filterH(), options.filterW(), options.strideH(),
+                options.strideW(), 1, 1, 0);
+        if (window == null || window.padded) {
             return reference;
         }
         ActivationRange range = ActivationRange.int8(options.activation(), output.quantization());

@@ -5,8 +5,6 @@ import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
 import dev.octet.runtime.model.Quantization;
-import dev.octet.runtime.model.TensorType;
-import dev.octet.runtime.quant.ActivationRange;
 import dev.octet.runtime.tensor.Tensor;
 
 /**
@@ -47,33 +45,22 @@ public final class Conv2D implements Kernel {
         Tensor filter = context.input(1);
         Tensor bias = context.input(2);
         Tensor output = context.output(0);
-        if (input.type() != TensorType.INT8 || filter.type() != TensorType.INT8 || !filter.isConstant()
-                || (bias != null && !bias.isConstant()) || filter.dim(3) != input.dim(3)) {
+        if (!Quantized.int8WithConstantWeights(input, filter, bias) || filter.dim(3) != input.dim(3)) {
             return null;
         }
         BuiltinOptions.Conv2D options = context.options(BuiltinOptions.Conv2D.class);
         Quantization inQ = input.quantization();
-        Quantization outQ = output.quantization();
         int outChannels = filter.dim(0);
-        int[] multipliers = new int[outChannels];
-        int[] shifts = new int[outChannels];
-        Quantized.perChannelMultipliers(inQ.scale(), filter.quantization(), outQ.scale(), multipliers, shifts);
-        if (!Requant.supported(multipliers)) {
+        Requant requant = Quantized.convolution(inQ, filter.quantization(), output.quantization(), outChannels,
+                options.activation());
+        if (requant == null) {
             return null;
         }
         long packedWeights = (long) Requant.roundUp(outChannels, Requant.PAD) * filter.dim(1) * filter.dim(2)
                 * filter.dim(3);
-        if (!Window.fits(input.dim(1), input.dim(2), input.dim(3), filter.dim(1), filter.dim(2), options.strideH(),
-                options.strideW(), options.dilationH(), options.dilationW(), output.dim(1), output.dim(2),
-                packedWeights)) {
-            return null;
-        }
-        ActivationRange range = ActivationRange.int8(options.activation(), outQ);
-        Window window = new Window(input.dim(0), input.dim(1), input.dim(2), input.dim(3), filter.dim(1),
-                filter.dim(2), options.strideH(), options.strideW(), options.dilationH(), options.dilationW(),
-                output.dim(1), output.dim(2));
-        return new Plan(window, input, filter, bias, output, inQ.zeroPoint(),
-                new Requant(multipliers, shifts, outQ.zeroPoint(), range.min(), range.max()));
+        Window window = Window.planIfFits(input, output, filter.dim(1), filter.dim(2), options.strideH(),
+                options.strideW(), options.dilationH(), options.dilationW(), packedWeights);
+        return window == null ? null : new Plan(window, input, filter, bias, output, inQ.zeroPoint(), requant);
     }
 
     /** Everything a backend needs to run one int8 convolution. */

@@ -5,8 +5,6 @@ import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
 import dev.octet.runtime.model.Quantization;
-import dev.octet.runtime.model.TensorType;
-import dev.octet.runtime.quant.ActivationRange;
 import dev.octet.runtime.tensor.Tensor;
 
 /**
@@ -35,32 +33,24 @@ public final class DepthwiseConv2D implements Kernel {
         Tensor filter = context.input(1);
         Tensor bias = context.input(2);
         Tensor output = context.output(0);
-        if (input.type() != TensorType.INT8 || filter.type() != TensorType.INT8 || !filter.isConstant()
-                || (bias != null && !bias.isConstant()) || filter.dim(3) != input.dim(3)) {
+        if (!Quantized.int8WithConstantWeights(input, filter, bias) || filter.dim(3) != input.dim(3)) {
             return reference;
         }
         BuiltinOptions.DepthwiseConv2D options = context.options(BuiltinOptions.DepthwiseConv2D.class);
         Quantization inQ = input.quantization();
-        Quantization outQ = output.quantization();
         int channels = input.dim(3);
-        int[] multipliers = new int[channels];
-        int[] shifts = new int[channels];
-        Quantized.perChannelMultipliers(inQ.scale(), filter.quantization(), outQ.scale(), multipliers, shifts);
-        if (!Requant.supported(multipliers)) {
+        Requant requant = Quantized.convolution(inQ, filter.quantization(), output.quantization(), channels,
+                options.activation());
+        if (requant == null) {
             return reference;
         }
         long packedWeights = (long) Requant.roundUp(channels, Requant.PAD) * filter.dim(1) * filter.dim(2);
-        if (!Window.fits(input.dim(1), input.dim(2), channels, filter.dim(1), filter.dim(2), options.strideH(),
-                options.strideW(), options.dilationH(), options.dilationW(), output.dim(1), output.dim(2),
-                packedWeights)) {
+        Window window = Window.planIfFits(input, output, filter.dim(1), filter.dim(2), options.strideH(),
+                options.strideW(), options.dilationH(), options.dilationW(), packedWeights);
+        if (window == null) {
             return reference;
         }
-        ActivationRange range = ActivationRange.int8(options.activation(), outQ);
-        Window window = new Window(input.dim(0), input.dim(1), input.dim(2), channels, filter.dim(1), filter.dim(2),
-                options.strideH(), options.strideW(), options.dilationH(), options.dilationW(), output.dim(1),
-                output.dim(2));
-        return backend.depthwise(new Plan(window, input, filter, bias, output, -inQ.zeroPoint(),
-                new Requant(multipliers, shifts, outQ.zeroPoint(), range.min(), range.max())));
+        return backend.depthwise(new Plan(window, input, filter, bias, output, -inQ.zeroPoint(), requant));
     }
 
     /** Everything a backend needs to run one int8 depthwise convolution. */
