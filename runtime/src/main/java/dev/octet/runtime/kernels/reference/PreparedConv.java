@@ -6,7 +6,11 @@ import dev.octet.runtime.tensor.Tensor;
 /**
  * What every prepared convolution (CONV_2D and DEPTHWISE_CONV_2D, int8 and float32) holds besides its weights:
  * the geometry, the NHWC sizes, the input and output storage, and the filter and bias tensors it must re-read on
- * each invoke because they are not constant. The invoke loops stay in the subclasses, each with its own locals.
+ * each invoke because they are not constant.
+ *
+ * <p>The invoke loops deliberately stay written out in each subclass, although their pixel walk is alike: each is
+ * one method that C2 compiles with its sizes in locals, whereas a shared walk calling back per pixel (as the pools
+ * do) would put a virtual call and a reload of every size into each output pixel of the hottest reference kernels.
  */
 abstract class PreparedConv implements PreparedOp {
     final ConvGeometry g;
