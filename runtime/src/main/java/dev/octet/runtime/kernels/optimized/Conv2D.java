@@ -1,6 +1,5 @@
 package dev.octet.runtime.kernels.optimized;
 
-import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
@@ -23,20 +22,18 @@ import dev.octet.runtime.tensor.Tensor;
  *   <li>Requantization is {@link Requant}'s branch-free form of the double-rounding multiply.</li>
  * </ul>
  */
-public final class Conv2D implements Kernel {
-    private static final Kernel REFERENCE = new dev.octet.runtime.kernels.reference.Conv2D();
-
+public final class Conv2D extends OverReference {
     private final Backend backend;
 
     Conv2D(Backend backend) {
+        super(new dev.octet.runtime.kernels.reference.Conv2D());
         this.backend = backend;
     }
 
     @Override
-    public PreparedOp prepare(OpContext context) {
-        PreparedOp reference = REFERENCE.prepare(context);
+    PreparedOp prepareFast(OpContext context) {
         Plan plan = plan(context);
-        return plan == null ? reference : backend.conv(plan);
+        return plan == null ? null : backend.conv(plan);
     }
 
     /** The int8 plan, or null when the reference op should run. Assumes the reference prepare accepted the op. */

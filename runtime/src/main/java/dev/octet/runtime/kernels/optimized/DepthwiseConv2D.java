@@ -1,6 +1,5 @@
 package dev.octet.runtime.kernels.optimized;
 
-import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
@@ -17,24 +16,22 @@ import dev.octet.runtime.tensor.Tensor;
  * the reference skips. Every output channel then sums {@code w·x'} over the window's taps plus its bias
  * (wrapping int32, so the order does not matter) and is requantized by {@link Requant}.
  */
-public final class DepthwiseConv2D implements Kernel {
-    private static final Kernel REFERENCE = new dev.octet.runtime.kernels.reference.DepthwiseConv2D();
-
+public final class DepthwiseConv2D extends OverReference {
     private final Backend backend;
 
     DepthwiseConv2D(Backend backend) {
+        super(new dev.octet.runtime.kernels.reference.DepthwiseConv2D());
         this.backend = backend;
     }
 
     @Override
-    public PreparedOp prepare(OpContext context) {
-        PreparedOp reference = REFERENCE.prepare(context);
+    PreparedOp prepareFast(OpContext context) {
         Tensor input = context.input(0);
         Tensor filter = context.input(1);
         Tensor bias = context.input(2);
         Tensor output = context.output(0);
         if (!Quantized.int8WithConstantWeights(input, filter, bias) || filter.dim(3) != input.dim(3)) {
-            return reference;
+            return null;
         }
         BuiltinOptions.DepthwiseConv2D options = context.options(BuiltinOptions.DepthwiseConv2D.class);
         Quantization inQ = input.quantization();
@@ -42,13 +39,13 @@ public final class DepthwiseConv2D implements Kernel {
         Requant requant = Quantized.convolution(inQ, filter.quantization(), output.quantization(), channels,
                 options.activation());
         if (requant == null) {
-            return reference;
+            return null;
         }
         long packedWeights = (long) Requant.roundUp(channels, Requant.PAD) * filter.dim(1) * filter.dim(2);
         Window window = Window.planIfFits(input, output, filter.dim(1), filter.dim(2), options.strideH(),
                 options.strideW(), options.dilationH(), options.dilationW(), packedWeights);
         if (window == null) {
-            return reference;
+            return null;
         }
         return backend.depthwise(new Plan(window, input, filter, bias, output, -inQ.zeroPoint(), requant));
     }
