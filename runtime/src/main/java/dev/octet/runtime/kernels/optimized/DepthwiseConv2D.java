@@ -3,7 +3,6 @@ package dev.octet.runtime.kernels.optimized;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
-import dev.octet.runtime.model.Quantization;
 import dev.octet.runtime.tensor.Tensor;
 
 /**
@@ -26,66 +25,35 @@ public final class DepthwiseConv2D extends OverReference {
 
     @Override
     PreparedOp prepareFast(OpContext context) {
-        Tensor input = context.input(0);
-        Tensor filter = context.input(1);
-        Tensor bias = context.input(2);
-        Tensor output = context.output(0);
-        if (!Quantized.int8WithConstantWeights(input, filter, bias) || filter.dim(3) != input.dim(3)) {
-            return null;
-        }
         BuiltinOptions.DepthwiseConv2D options = context.options(BuiltinOptions.DepthwiseConv2D.class);
-        Quantization inQ = input.quantization();
-        int channels = input.dim(3);
-        Requant requant = Quantized.convolution(inQ, filter.quantization(), output.quantization(), channels,
-                options.activation());
-        if (requant == null) {
-            return null;
-        }
-        long packedWeights = (long) Requant.roundUp(channels, Requant.PAD) * filter.dim(1) * filter.dim(2);
-        Window window = Window.planIfFits(input, output, filter.dim(1), filter.dim(2), options.strideH(),
-                options.strideW(), options.dilationH(), options.dilationW(), packedWeights);
-        if (window == null) {
-            return null;
-        }
-        return backend.depthwise(new Plan(window, input, filter, bias, output, -inQ.zeroPoint(), requant));
+        ConvSetup setup = ConvSetup.plan(context, true, options.strideH(), options.strideW(), options.dilationH(),
+                options.dilationW(), options.activation());
+        return setup == null ? null : backend.depthwise(new Plan(setup));
     }
 
     /** Everything a backend needs to run one int8 depthwise convolution. */
-    static final class Plan {
-        final Window window;
+    static final class Plan extends ConvPlan {
         final int channels;
         /** Channels rounded up to {@link Requant#PAD}. */
         final int paddedChannels;
         final int taps;
-        final byte[] in;
-        final int inOff;
-        final byte[] out;
-        final int outOff;
         /** Weights widened to int as {@code [tap][paddedChannels]}, zero in the padding channels. */
         final int[] weights;
         final int[] bias;
-        final int inputOffset;
-        final Requant requant;
 
-        Plan(Window window, Tensor input, Tensor filter, Tensor bias, Tensor output, int inputOffset,
-             Requant requant) {
-            this.window = window;
+        Plan(ConvSetup setup) {
+            super(setup);
+            Tensor filter = setup.filter();
             this.channels = window.channels;
             this.paddedChannels = Requant.roundUp(channels, Requant.PAD);
             this.taps = window.filterHeight * window.filterWidth;
-            this.in = input.array();
-            this.inOff = input.offset();
-            this.out = output.array();
-            this.outOff = output.offset();
             this.weights = new int[taps * paddedChannels];
             for (int t = 0; t < taps; t++) {
                 for (int c = 0; c < channels; c++) {
                     weights[t * paddedChannels + c] = filter.getInt8(t * channels + c);
                 }
             }
-            this.bias = Quantized.bias(bias, channels, paddedChannels);
-            this.inputOffset = inputOffset;
-            this.requant = requant;
+            this.bias = Quantized.bias(setup.bias(), channels, paddedChannels);
         }
 
         /**
