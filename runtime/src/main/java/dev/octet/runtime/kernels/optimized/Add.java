@@ -1,6 +1,5 @@
 package dev.octet.runtime.kernels.optimized;
 
-import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.Activation;
@@ -23,26 +22,25 @@ import java.util.Arrays;
  * int8 value only, so the scalar loop reads it from a 256-entry table computed in prepare with the same
  * arithmetic; the vector loop computes it. Every rounding step is {@link Requant}'s exact form of gemmlowp's.
  */
-public final class Add implements Kernel {
-    private static final Kernel REFERENCE = new dev.octet.runtime.kernels.reference.Add();
+public final class Add extends OverReference {
     /** TFLM's headroom for int8 inputs. */
     static final int LEFT_SHIFT = 20;
 
     private final Backend backend;
 
     Add(Backend backend) {
+        super(new dev.octet.runtime.kernels.reference.Add());
         this.backend = backend;
     }
 
     @Override
-    public PreparedOp prepare(OpContext context) {
-        PreparedOp reference = REFERENCE.prepare(context);
+    PreparedOp prepareFast(OpContext context) {
         Tensor a = context.input(0);
         Tensor b = context.input(1);
         Tensor out = context.output(0);
         if (out.type() != TensorType.INT8 || !Arrays.equals(a.shape(), out.shape())
                 || !Arrays.equals(b.shape(), out.shape())) {
-            return reference;
+            return null;
         }
         BuiltinOptions options = context.operator().options();
         Activation activation = options instanceof BuiltinOptions.Add add ? add.activation() : Activation.NONE;

@@ -1,6 +1,5 @@
 package dev.octet.runtime.kernels.optimized;
 
-import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
@@ -15,32 +14,26 @@ import dev.octet.runtime.tensor.Tensor;
  * rounding half away from zero with C's truncating division, clamped. The reference kernel validates the
  * operator and runs padded windows (whose divisor varies) and float32.
  */
-public final class AveragePool2D implements Kernel {
-    private static final Kernel REFERENCE = new dev.octet.runtime.kernels.reference.AveragePool2D();
-
+public final class AveragePool2D extends OverReference {
     private final Backend backend;
 
     AveragePool2D(Backend backend) {
+        super(new dev.octet.runtime.kernels.reference.AveragePool2D());
         this.backend = backend;
     }
 
     @Override
-    public PreparedOp prepare(OpContext context) {
-        PreparedOp reference = REFERENCE.prepare(context);
+    PreparedOp prepareFast(OpContext context) {
         Tensor input = context.input(0);
         Tensor output = context.output(0);
         if (input.type() != TensorType.INT8) {
-            return reference;
+            return null;
         }
         BuiltinOptions.Pool2D options = context.options(BuiltinOptions.Pool2D.class);
-        if (!Window.fits(input.dim(1), input.dim(2), input.dim(3), options.filterH(), options.filterW(),
-                options.strideH(), options.strideW(), 1, 1, output.dim(1), output.dim(2), 0)) {
-            return reference;
-        }
-        Window window = new Window(input.dim(0), input.dim(1), input.dim(2), input.dim(3), options.filterH(),
-                options.filterW(), options.strideH(), options.strideW(), 1, 1, output.dim(1), output.dim(2));
-        if (window.padded) {
-            return reference;
+        Window window = Window.planIfFits(input, output, options.filterH(), options.filterW(), options.strideH(),
+                options.strideW(), 1, 1, 0);
+        if (window == null || window.padded) {
+            return null;
         }
         ActivationRange range = ActivationRange.int8(options.activation(), output.quantization());
         return backend.averagePool(new Plan(window, input, output, range.min(), range.max()));

@@ -1,12 +1,8 @@
 package dev.octet.runtime.kernels.optimized;
 
-import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
-import dev.octet.runtime.model.Quantization;
-import dev.octet.runtime.model.TensorType;
-import dev.octet.runtime.quant.ActivationRange;
 import dev.octet.runtime.tensor.Tensor;
 
 /**
@@ -25,68 +21,34 @@ import dev.octet.runtime.tensor.Tensor;
  *   <li>Requantization is {@link Requant}'s branch-free form of the double-rounding multiply.</li>
  * </ul>
  */
-public final class Conv2D implements Kernel {
-    private static final Kernel REFERENCE = new dev.octet.runtime.kernels.reference.Conv2D();
-
+public final class Conv2D extends OverReference {
     private final Backend backend;
 
     Conv2D(Backend backend) {
+        super(new dev.octet.runtime.kernels.reference.Conv2D());
         this.backend = backend;
     }
 
     @Override
-    public PreparedOp prepare(OpContext context) {
-        PreparedOp reference = REFERENCE.prepare(context);
+    PreparedOp prepareFast(OpContext context) {
         Plan plan = plan(context);
-        return plan == null ? reference : backend.conv(plan);
+        return plan == null ? null : backend.conv(plan);
     }
 
     /** The int8 plan, or null when the reference op should run. Assumes the reference prepare accepted the op. */
     static Plan plan(OpContext context) {
-        Tensor input = context.input(0);
-        Tensor filter = context.input(1);
-        Tensor bias = context.input(2);
-        Tensor output = context.output(0);
-        if (input.type() != TensorType.INT8 || filter.type() != TensorType.INT8 || !filter.isConstant()
-                || (bias != null && !bias.isConstant()) || filter.dim(3) != input.dim(3)) {
-            return null;
-        }
         BuiltinOptions.Conv2D options = context.options(BuiltinOptions.Conv2D.class);
-        Quantization inQ = input.quantization();
-        Quantization outQ = output.quantization();
-        int outChannels = filter.dim(0);
-        int[] multipliers = new int[outChannels];
-        int[] shifts = new int[outChannels];
-        Quantized.perChannelMultipliers(inQ.scale(), filter.quantization(), outQ.scale(), multipliers, shifts);
-        if (!Requant.supported(multipliers)) {
-            return null;
-        }
-        long packedWeights = (long) Requant.roundUp(outChannels, Requant.PAD) * filter.dim(1) * filter.dim(2)
-                * filter.dim(3);
-        if (!Window.fits(input.dim(1), input.dim(2), input.dim(3), filter.dim(1), filter.dim(2), options.strideH(),
-                options.strideW(), options.dilationH(), options.dilationW(), output.dim(1), output.dim(2),
-                packedWeights)) {
-            return null;
-        }
-        ActivationRange range = ActivationRange.int8(options.activation(), outQ);
-        Window window = new Window(input.dim(0), input.dim(1), input.dim(2), input.dim(3), filter.dim(1),
-                filter.dim(2), options.strideH(), options.strideW(), options.dilationH(), options.dilationW(),
-                output.dim(1), output.dim(2));
-        return new Plan(window, input, filter, bias, output, inQ.zeroPoint(),
-                new Requant(multipliers, shifts, outQ.zeroPoint(), range.min(), range.max()));
+        ConvSetup setup = ConvSetup.plan(context, false, options.strideH(), options.strideW(), options.dilationH(),
+                options.dilationW(), options.activation());
+        return setup == null ? null : new Plan(setup);
     }
 
     /** Everything a backend needs to run one int8 convolution. */
-    static final class Plan {
-        final Window window;
+    static final class Plan extends ConvPlan {
         final int inChannels;
         final int outChannels;
         /** Weights per output channel: {@code FH·FW·IC}. */
         final int depth;
-        final byte[] in;
-        final int inOff;
-        final byte[] out;
-        final int outOff;
         /** The OHWI filter bytes: weight {@code (oc, k)} is at {@code filterOff + oc·depth + k}. */
         final byte[] filter;
         final int filterOff;
@@ -94,29 +56,20 @@ public final class Conv2D implements Kernel {
         final int[] kOffset;
         /** The bias per output channel (zeros when omitted), padded with zeros to a multiple of {@link Requant#PAD}. */
         final int[] bias;
-        /** {@code −zp}: added to every input value as it is widened into the source image. */
-        final int inputOffset;
-        final Requant requant;
 
-        Plan(Window window, Tensor input, Tensor filter, Tensor bias, Tensor output, int inputZeroPoint,
-             Requant requant) {
-            this.window = window;
+        Plan(ConvSetup setup) {
+            super(setup);
+            Tensor filter = setup.filter();
             this.inChannels = window.channels;
             this.outChannels = filter.dim(0);
             this.depth = window.filterHeight * window.filterWidth * inChannels;
-            this.in = input.array();
-            this.inOff = input.offset();
-            this.out = output.array();
-            this.outOff = output.offset();
             this.filter = filter.array();
             this.filterOff = filter.offset();
             this.kOffset = new int[depth];
             for (int k = 0; k < depth; k++) {
                 kOffset[k] = window.tapOffset[k / inChannels] + k % inChannels;
             }
-            this.bias = Quantized.bias(bias, outChannels, Requant.roundUp(outChannels, Requant.PAD));
-            this.inputOffset = -inputZeroPoint;
-            this.requant = requant;
+            this.bias = Quantized.bias(setup.bias(), outChannels, Requant.roundUp(outChannels, Requant.PAD));
         }
 
         int weight(int oc, int k) {

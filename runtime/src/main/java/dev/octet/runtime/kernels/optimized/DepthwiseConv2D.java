@@ -1,12 +1,8 @@
 package dev.octet.runtime.kernels.optimized;
 
-import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
-import dev.octet.runtime.model.Quantization;
-import dev.octet.runtime.model.TensorType;
-import dev.octet.runtime.quant.ActivationRange;
 import dev.octet.runtime.tensor.Tensor;
 
 /**
@@ -19,86 +15,45 @@ import dev.octet.runtime.tensor.Tensor;
  * the reference skips. Every output channel then sums {@code w·x'} over the window's taps plus its bias
  * (wrapping int32, so the order does not matter) and is requantized by {@link Requant}.
  */
-public final class DepthwiseConv2D implements Kernel {
-    private static final Kernel REFERENCE = new dev.octet.runtime.kernels.reference.DepthwiseConv2D();
-
+public final class DepthwiseConv2D extends OverReference {
     private final Backend backend;
 
     DepthwiseConv2D(Backend backend) {
+        super(new dev.octet.runtime.kernels.reference.DepthwiseConv2D());
         this.backend = backend;
     }
 
     @Override
-    public PreparedOp prepare(OpContext context) {
-        PreparedOp reference = REFERENCE.prepare(context);
-        Tensor input = context.input(0);
-        Tensor filter = context.input(1);
-        Tensor bias = context.input(2);
-        Tensor output = context.output(0);
-        if (input.type() != TensorType.INT8 || filter.type() != TensorType.INT8 || !filter.isConstant()
-                || (bias != null && !bias.isConstant()) || filter.dim(3) != input.dim(3)) {
-            return reference;
-        }
+    PreparedOp prepareFast(OpContext context) {
         BuiltinOptions.DepthwiseConv2D options = context.options(BuiltinOptions.DepthwiseConv2D.class);
-        Quantization inQ = input.quantization();
-        Quantization outQ = output.quantization();
-        int channels = input.dim(3);
-        int[] multipliers = new int[channels];
-        int[] shifts = new int[channels];
-        Quantized.perChannelMultipliers(inQ.scale(), filter.quantization(), outQ.scale(), multipliers, shifts);
-        if (!Requant.supported(multipliers)) {
-            return reference;
-        }
-        long packedWeights = (long) Requant.roundUp(channels, Requant.PAD) * filter.dim(1) * filter.dim(2);
-        if (!Window.fits(input.dim(1), input.dim(2), channels, filter.dim(1), filter.dim(2), options.strideH(),
-                options.strideW(), options.dilationH(), options.dilationW(), output.dim(1), output.dim(2),
-                packedWeights)) {
-            return reference;
-        }
-        ActivationRange range = ActivationRange.int8(options.activation(), outQ);
-        Window window = new Window(input.dim(0), input.dim(1), input.dim(2), channels, filter.dim(1), filter.dim(2),
-                options.strideH(), options.strideW(), options.dilationH(), options.dilationW(), output.dim(1),
-                output.dim(2));
-        return backend.depthwise(new Plan(window, input, filter, bias, output, -inQ.zeroPoint(),
-                new Requant(multipliers, shifts, outQ.zeroPoint(), range.min(), range.max())));
+        ConvSetup setup = ConvSetup.plan(context, true, options.strideH(), options.strideW(), options.dilationH(),
+                options.dilationW(), options.activation());
+        return setup == null ? null : backend.depthwise(new Plan(setup));
     }
 
     /** Everything a backend needs to run one int8 depthwise convolution. */
-    static final class Plan {
-        final Window window;
+    static final class Plan extends ConvPlan {
         final int channels;
         /** Channels rounded up to {@link Requant#PAD}. */
         final int paddedChannels;
         final int taps;
-        final byte[] in;
-        final int inOff;
-        final byte[] out;
-        final int outOff;
         /** Weights widened to int as {@code [tap][paddedChannels]}, zero in the padding channels. */
         final int[] weights;
         final int[] bias;
-        final int inputOffset;
-        final Requant requant;
 
-        Plan(Window window, Tensor input, Tensor filter, Tensor bias, Tensor output, int inputOffset,
-             Requant requant) {
-            this.window = window;
+        Plan(ConvSetup setup) {
+            super(setup);
+            Tensor filter = setup.filter();
             this.channels = window.channels;
             this.paddedChannels = Requant.roundUp(channels, Requant.PAD);
             this.taps = window.filterHeight * window.filterWidth;
-            this.in = input.array();
-            this.inOff = input.offset();
-            this.out = output.array();
-            this.outOff = output.offset();
             this.weights = new int[taps * paddedChannels];
             for (int t = 0; t < taps; t++) {
                 for (int c = 0; c < channels; c++) {
                     weights[t * paddedChannels + c] = filter.getInt8(t * channels + c);
                 }
             }
-            this.bias = Quantized.bias(bias, channels, paddedChannels);
-            this.inputOffset = inputOffset;
-            this.requant = requant;
+            this.bias = Quantized.bias(setup.bias(), channels, paddedChannels);
         }
 
         /**

@@ -1,6 +1,5 @@
 package dev.octet.runtime.kernels.optimized;
 
-import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.kernels.ReferenceSemantics;
@@ -22,24 +21,22 @@ import dev.octet.runtime.tensor.Tensor;
  * {@code z} is folded out: {@code Σ (w − z)·x' = Σ w·x' − z·Σ x'}. TFLM semantics requantize with
  * {@link Requant}; TFLITE semantics with the same float rounding as the reference.
  */
-public final class FullyConnected implements Kernel {
-    private static final Kernel REFERENCE = new dev.octet.runtime.kernels.reference.FullyConnected();
-
+public final class FullyConnected extends OverReference {
     private final Backend backend;
 
     FullyConnected(Backend backend) {
+        super(new dev.octet.runtime.kernels.reference.FullyConnected());
         this.backend = backend;
     }
 
     @Override
-    public PreparedOp prepare(OpContext context) {
-        PreparedOp reference = REFERENCE.prepare(context);
+    PreparedOp prepareFast(OpContext context) {
         Tensor input = context.input(0);
         Tensor filter = context.input(1);
         Tensor bias = context.input(2);
         Tensor output = context.output(0);
         if (input.type() != TensorType.INT8 || (bias != null && !bias.isConstant())) {
-            return reference;
+            return null;
         }
         BuiltinOptions.FullyConnected options = context.options(BuiltinOptions.FullyConnected.class);
         Quantization inQ = input.quantization();
@@ -67,7 +64,7 @@ public final class FullyConnected implements Kernel {
             java.util.Arrays.fill(shifts, m.shift());
         }
         if (!Requant.supported(multipliers)) {
-            return reference;
+            return null;
         }
         ActivationRange range = ActivationRange.int8(options.activation(), outQ);
         int depth = filter.dim(1);

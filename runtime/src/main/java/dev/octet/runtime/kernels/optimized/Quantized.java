@@ -1,6 +1,9 @@
 package dev.octet.runtime.kernels.optimized;
 
+import dev.octet.runtime.model.Activation;
 import dev.octet.runtime.model.Quantization;
+import dev.octet.runtime.model.TensorType;
+import dev.octet.runtime.quant.ActivationRange;
 import dev.octet.runtime.quant.FixedPoint;
 import dev.octet.runtime.quant.QuantizedMultiplier;
 import dev.octet.runtime.tensor.Tensor;
@@ -25,6 +28,28 @@ final class Quantized {
             multipliers[c] = m.multiplier();
             shifts[c] = m.shift();
         }
+    }
+
+    /** Whether an op has an int8 input, constant int8 weights and a constant bias or none. */
+    static boolean int8WithConstantWeights(Tensor input, Tensor weights, Tensor bias) {
+        return input.type() == TensorType.INT8 && weights.type() == TensorType.INT8 && weights.isConstant()
+                && (bias == null || bias.isConstant());
+    }
+
+    /**
+     * The per-channel requantization of an int8 convolution with {@code channels} output channels (weight scales
+     * as {@link #perChannelMultipliers}), or null when {@link Requant} cannot represent a multiplier.
+     */
+    static Requant convolution(Quantization input, Quantization weights, Quantization output, int channels,
+                               Activation activation) {
+        int[] multipliers = new int[channels];
+        int[] shifts = new int[channels];
+        perChannelMultipliers(input.scale(), weights, output.scale(), multipliers, shifts);
+        if (!Requant.supported(multipliers)) {
+            return null;
+        }
+        ActivationRange range = ActivationRange.int8(activation, output);
+        return new Requant(multipliers, shifts, output.zeroPoint(), range.min(), range.max());
     }
 
     /** The int32 bias values, or zeros when the bias is omitted; padded with zeros to {@code length}. */

@@ -1,6 +1,5 @@
 package dev.octet.runtime.kernels.optimized;
 
-import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
@@ -19,21 +18,20 @@ import dev.octet.runtime.tensor.Tensor;
  * reference's own functions; invoke only looks them up, then finishes each row (sum, reciprocal, rounding
  * shift) exactly as the reference does.
  */
-public final class Softmax implements Kernel {
-    private static final Kernel REFERENCE = new dev.octet.runtime.kernels.reference.Softmax();
+public final class Softmax extends OverReference {
     private static final int SCALED_DIFF_INTEGER_BITS = 5;
     private static final int ACCUMULATION_INTEGER_BITS = 12;
 
     Softmax() {
+        super(new dev.octet.runtime.kernels.reference.Softmax());
     }
 
     @Override
-    public PreparedOp prepare(OpContext context) {
-        PreparedOp reference = REFERENCE.prepare(context);
+    PreparedOp prepareFast(OpContext context) {
         Tensor input = context.input(0);
         Tensor output = context.output(0);
         if (input.type() != TensorType.INT8 || output.type() != TensorType.INT8) {
-            return reference;
+            return null;
         }
         float beta = context.options(BuiltinOptions.Softmax.class).beta();
         QuantizedMultiplier m = GemmlowpFixedPoint.preprocessSoftmaxScaling(beta, input.quantization().scale(),
@@ -41,7 +39,7 @@ public final class Softmax implements Kernel {
         int diffMin = -GemmlowpFixedPoint.calculateInputRadius(SCALED_DIFF_INTEGER_BITS, m.shift(), 31);
         int depth = input.dim(input.rank() - 1);
         if (depth == 0) {
-            return reference;
+            return null;
         }
         return new Int8(input, output, input.elementCount() / depth, depth, m, diffMin);
     }

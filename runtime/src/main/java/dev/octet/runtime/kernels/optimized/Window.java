@@ -1,5 +1,7 @@
 package dev.octet.runtime.kernels.optimized;
 
+import dev.octet.runtime.tensor.Tensor;
+
 /**
  * The spatial walk of a windowed op (CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D) over an NHWC image, planned so
  * that the inner loops never test borders.
@@ -86,6 +88,20 @@ final class Window {
         long taps = (long) filterHeight * filterWidth;
         return source + Requant.PAD <= MAX_SCRATCH && pixels <= MAX_SCRATCH && taps * channels <= MAX_SCRATCH
                 && weights <= MAX_SCRATCH;
+    }
+
+    /**
+     * The window walk of an op with NHWC {@code input} and {@code output} (channels: the input's), or null when it
+     * does not {@link #fits fit} together with {@code weights}.
+     */
+    static Window planIfFits(Tensor input, Tensor output, int filterHeight, int filterWidth, int strideH,
+                             int strideW, int dilationH, int dilationW, long weights) {
+        if (!fits(input.dim(1), input.dim(2), input.dim(3), filterHeight, filterWidth, strideH, strideW, dilationH,
+                dilationW, output.dim(1), output.dim(2), weights)) {
+            return null;
+        }
+        return new Window(input.dim(0), input.dim(1), input.dim(2), input.dim(3), filterHeight, filterWidth,
+                strideH, strideW, dilationH, dilationW, output.dim(1), output.dim(2));
     }
 
     int outPixels() {

@@ -4,10 +4,7 @@ import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
-import dev.octet.runtime.model.Quantization;
 import dev.octet.runtime.model.TensorType;
-import dev.octet.runtime.quant.ActivationRange;
-import dev.octet.runtime.quant.FixedPoint;
 import dev.octet.runtime.tensor.LittleEndian;
 import dev.octet.runtime.tensor.Tensor;
 import java.util.Arrays;
@@ -41,32 +38,10 @@ public final class Conv2D implements Kernel {
     @Override
     public PreparedOp prepare(OpContext context) {
         BuiltinOptions.Conv2D options = context.options(BuiltinOptions.Conv2D.class);
-        if (context.outputCount() < 1) {
-            throw context.unsupported("no output");
-        }
-        Tensor input = context.requiredInput(0);
-        Tensor filter = context.requiredInput(1);
-        Tensor bias = context.input(2);
-        Tensor output = context.output(0);
+        ConvOperands ops = ConvOperands.check(context);
+        Tensor filter = ops.filter();
 
-        TensorType type = input.type();
-        if (type != TensorType.INT8 && type != TensorType.FLOAT32) {
-            throw context.unsupported("input type " + type + " is not supported");
-        }
-        boolean weightOnlyQuantized = type == TensorType.FLOAT32 && filter.type() == TensorType.INT8;
-        if (filter.type() != type && !weightOnlyQuantized) {
-            throw context.unsupported("filter type " + filter.type() + " with input type " + type
-                    + " is not supported");
-        }
-        ConvCommon.requireType(context, output, type, "output");
-        ConvCommon.requireRank(context, input, 4, "input");
-        ConvCommon.requireRank(context, filter, 4, "filter");
-        ConvCommon.requireRank(context, output, 4, "output");
-        ConvCommon.requirePositiveDims(context, input, "input");
-        ConvCommon.requirePositiveDims(context, filter, "filter");
-
-        int batches = input.dim(0);
-        int inChannels = input.dim(3);
+        int inChannels = ops.inChannels();
         int outChannels = filter.dim(0);
         int filterChannels = filter.dim(3);
         if (inChannels % filterChannels != 0) {
@@ -77,45 +52,32 @@ public final class Conv2D implements Kernel {
         if (outChannels % groups != 0) {
             throw context.unsupported(outChannels + " output channels cannot be split into " + groups + " groups");
         }
-        ConvGeometry g = ConvGeometry.compute(context, options.padding(), input.dim(1), input.dim(2),
-                filter.dim(1), filter.dim(2), options.strideH(), options.strideW(), options.dilationH(),
-                options.dilationW());
-        ConvCommon.requireShape(context, output, new int[] {batches, g.outHeight, g.outWidth, outChannels},
-                "output");
-        Layout layout = new Layout(g, batches, inChannels, outChannels, filterChannels, groups);
+        ConvGeometry g = ops.geometry(context, options.padding(), options.strideH(), options.strideW(),
+                options.dilationH(), options.dilationW(), outChannels);
+        Layout layout = new Layout(g, outChannels, filterChannels, groups);
 
-        if (type == TensorType.INT8) {
-            Quantization inQ = ConvCommon.int8PerTensor(context, input, "input");
-            Quantization outQ = ConvCommon.int8PerTensor(context, output, "output");
-            float[] filterScales = ConvCommon.int8WeightScales(context, filter, outChannels, 0);
-            int[] multipliers = new int[outChannels];
-            int[] shifts = new int[outChannels];
-            ConvCommon.perChannelMultipliers(inQ.scale(), filterScales, outQ.scale(), multipliers, shifts);
-            ActivationRange range = ConvCommon.int8Activation(context, options.activation(), outQ);
-            int[] biasValues = ConvCommon.int32Bias(context, bias, outChannels);
-            return new Int8(layout, input, filter, bias, output, -inQ.zeroPoint(), outQ.zeroPoint(), multipliers,
-                    shifts, biasValues, range.min(), range.max());
+        if (ops.type() == TensorType.INT8) {
+            ConvRequantization rq = ConvRequantization.of(context, ops.input(), filter, ops.output(), outChannels, 0,
+                    options.activation());
+            int[] biasValues = ConvCommon.int32Bias(context, ops.bias(), outChannels);
+            return new Int8(ops, layout, rq, biasValues);
         }
         float[] clamp = ConvCommon.floatActivation(context, options.activation());
-        float[] biasValues = ConvCommon.floatBias(context, bias, outChannels);
-        float[] dequantized = weightOnlyQuantized ? ConvCommon.dequantizeWeights(context, filter, 0) : null;
-        return new Float32(layout, input, filter, dequantized, bias, output, biasValues, clamp[0], clamp[1]);
+        float[] biasValues = ConvCommon.floatBias(context, ops.bias(), outChannels);
+        float[] dequantized = ops.weightOnlyQuantized() ? ConvCommon.dequantizeWeights(context, filter, 0) : null;
+        return new Float32(ops, layout, dequantized, biasValues, clamp[0], clamp[1]);
     }
 
-    /** Shapes and geometry the invoke loops need, copied into final fields. */
+    /** The filter's layout: how OHWI and the transposed HWIO index a weight, and the grouping of channels. */
     private static final class Layout {
         final ConvGeometry g;
-        final int batches;
-        final int inChannels;
         final int outChannels;
         final int filterChannels;
         final int groups;
         final int filtersPerGroup;
 
-        Layout(ConvGeometry g, int batches, int inChannels, int outChannels, int filterChannels, int groups) {
+        Layout(ConvGeometry g, int outChannels, int filterChannels, int groups) {
             this.g = g;
-            this.batches = batches;
-            this.inChannels = inChannels;
             this.outChannels = outChannels;
             this.filterChannels = filterChannels;
             this.groups = groups;
@@ -133,60 +95,24 @@ public final class Conv2D implements Kernel {
         }
     }
 
-    private static final class Int8 implements PreparedOp {
-        private final ConvGeometry g;
+    private static final class Int8 extends PreparedConv {
         private final Layout layout;
-        private final int batches;
-        private final int inChannels;
-        private final int outChannels;
-        private final int filterChannels;
-        private final int groups;
-        private final int filtersPerGroup;
-        private final Tensor filterTensor;
-        private final Tensor biasTensor;
-        private final byte[] in;
-        private final int inOff;
-        private final byte[] out;
-        private final int outOff;
         /**
          * Weights transposed to HWIO and widened to int: for one tap and input channel, all output channels are
          * contiguous, and the multiply-accumulate loop over them vectorizes without byte-to-int conversions.
          */
         private final int[] weights;
-        private final int inputOffset;
-        private final int outputZeroPoint;
-        private final int[] multipliers;
-        private final int[] shifts;
+        private final ConvRequantization rq;
         private final int[] bias;
-        private final int actMin;
-        private final int actMax;
         private final int[] acc;
 
-        Int8(Layout layout, Tensor input, Tensor filter, Tensor bias, Tensor output, int inputOffset,
-             int outputZeroPoint, int[] multipliers, int[] shifts, int[] biasValues, int actMin, int actMax) {
+        Int8(ConvOperands ops, Layout layout, ConvRequantization rq, int[] biasValues) {
+            super(ops, layout.g, layout.outChannels);
             this.layout = layout;
-            this.g = layout.g;
-            this.batches = layout.batches;
-            this.inChannels = layout.inChannels;
-            this.outChannels = layout.outChannels;
-            this.filterChannels = layout.filterChannels;
-            this.groups = layout.groups;
-            this.filtersPerGroup = layout.filtersPerGroup;
-            this.filterTensor = filter.isConstant() ? null : filter;
-            this.biasTensor = bias == null || bias.isConstant() ? null : bias;
-            this.in = input.array();
-            this.inOff = input.offset();
-            this.out = output.array();
-            this.outOff = output.offset();
-            this.weights = new int[filter.elementCount()];
-            transpose(layout, filter, weights);
-            this.inputOffset = inputOffset;
-            this.outputZeroPoint = outputZeroPoint;
-            this.multipliers = multipliers;
-            this.shifts = shifts;
+            this.weights = new int[ops.filter().elementCount()];
+            transpose(layout, ops.filter(), weights);
+            this.rq = rq;
             this.bias = biasValues;
-            this.actMin = actMin;
-            this.actMax = actMax;
             this.acc = new int[outChannels];
         }
 
@@ -225,9 +151,10 @@ public final class Conv2D implements Kernel {
             final int dw = g.dilationWidth;
             final int inC = inChannels;
             final int outC = outChannels;
-            final int fic = filterChannels;
-            final int fpg = filtersPerGroup;
-            final int inputOffset = this.inputOffset;
+            final int groups = layout.groups;
+            final int fic = layout.filterChannels;
+            final int fpg = layout.filtersPerGroup;
+            final int inputOffset = rq.inputOffset();
             int outIndex = outOff;
             for (int b = 0; b < batches; b++) {
                 for (int oy = 0; oy < outH; oy++) {
@@ -258,12 +185,7 @@ public final class Conv2D implements Kernel {
                                 }
                             }
                         }
-                        for (int oc = 0; oc < outC; oc++) {
-                            int v = FixedPoint.multiplyByQuantizedMultiplier(acc[oc] + bias[oc], multipliers[oc],
-                                    shifts[oc]) + outputZeroPoint;
-                            v = v < actMin ? actMin : (v > actMax ? actMax : v);
-                            out[outIndex + oc] = (byte) v;
-                        }
+                        rq.storePixel(acc, bias, out, outIndex);
                         outIndex += outC;
                     }
                 }
@@ -271,21 +193,9 @@ public final class Conv2D implements Kernel {
         }
     }
 
-    private static final class Float32 implements PreparedOp {
-        private final ConvGeometry g;
+    private static final class Float32 extends PreparedConv {
         private final Layout layout;
-        private final int batches;
-        private final int inChannels;
-        private final int outChannels;
-        private final int filterChannels;
-        private final int groups;
-        private final int filtersPerGroup;
-        private final Tensor filterTensor;
-        private final Tensor biasTensor;
-        private final byte[] in;
-        private final int inOff;
-        private final byte[] out;
-        private final int outOff;
+        /** Weights transposed to HWIO, as for int8. */
         private final float[] weights;
         private final float[] bias;
         private final float actMin;
@@ -293,54 +203,28 @@ public final class Conv2D implements Kernel {
         private final float[] acc;
 
         /** @param dequantized the weights already dequantized to float (OHWI), or null for float weights */
-        Float32(Layout layout, Tensor input, Tensor filter, float[] dequantized, Tensor bias, Tensor output,
-                float[] biasValues, float actMin, float actMax) {
+        Float32(ConvOperands ops, Layout layout, float[] dequantized, float[] biasValues, float actMin,
+                float actMax) {
+            super(ops, layout.g, layout.outChannels);
             this.layout = layout;
-            this.g = layout.g;
-            this.batches = layout.batches;
-            this.inChannels = layout.inChannels;
-            this.outChannels = layout.outChannels;
-            this.filterChannels = layout.filterChannels;
-            this.groups = layout.groups;
-            this.filtersPerGroup = layout.filtersPerGroup;
-            this.filterTensor = filter.isConstant() ? null : filter;
-            this.biasTensor = bias == null || bias.isConstant() ? null : bias;
-            this.in = input.array();
-            this.inOff = input.offset();
-            this.out = output.array();
-            this.outOff = output.offset();
-            this.weights = new float[filter.elementCount()];
-            if (dequantized != null) {
-                transpose(layout, dequantized, weights);
-            } else {
-                transpose(layout, filter, weights);
-            }
+            this.weights = new float[ops.filter().elementCount()];
+            transpose(layout, ops.filter(), dequantized, weights);
             this.bias = biasValues;
             this.actMin = actMin;
             this.actMax = actMax;
             this.acc = new float[outChannels];
         }
 
-        private static void transpose(Layout l, float[] src, float[] dst) {
+        /** Transposes the OHWI weights, from {@code dequantized} when given, else from the float filter. */
+        private static void transpose(Layout l, Tensor filter, float[] dequantized, float[] dst) {
             ConvGeometry g = l.g;
             for (int oc = 0; oc < l.outChannels; oc++) {
                 for (int fy = 0; fy < g.filterHeight; fy++) {
                     for (int fx = 0; fx < g.filterWidth; fx++) {
                         for (int ic = 0; ic < l.filterChannels; ic++) {
-                            dst[l.hwio(fy, fx, ic, oc)] = src[l.ohwi(oc, fy, fx, ic)];
-                        }
-                    }
-                }
-            }
-        }
-
-        private static void transpose(Layout l, Tensor filter, float[] dst) {
-            ConvGeometry g = l.g;
-            for (int oc = 0; oc < l.outChannels; oc++) {
-                for (int fy = 0; fy < g.filterHeight; fy++) {
-                    for (int fx = 0; fx < g.filterWidth; fx++) {
-                        for (int ic = 0; ic < l.filterChannels; ic++) {
-                            dst[l.hwio(fy, fx, ic, oc)] = filter.getFloat(l.ohwi(oc, fy, fx, ic));
+                            int src = l.ohwi(oc, fy, fx, ic);
+                            dst[l.hwio(fy, fx, ic, oc)] = dequantized != null ? dequantized[src]
+                                    : filter.getFloat(src);
                         }
                     }
                 }
@@ -350,7 +234,7 @@ public final class Conv2D implements Kernel {
         @Override
         public void invoke() {
             if (filterTensor != null) {
-                transpose(layout, filterTensor, weights);
+                transpose(layout, filterTensor, null, weights);
             }
             if (biasTensor != null) {
                 ConvCommon.refreshFloat(biasTensor, bias);
@@ -367,8 +251,9 @@ public final class Conv2D implements Kernel {
             final int dw = g.dilationWidth;
             final int inC = inChannels;
             final int outC = outChannels;
-            final int fic = filterChannels;
-            final int fpg = filtersPerGroup;
+            final int groups = layout.groups;
+            final int fic = layout.filterChannels;
+            final int fpg = layout.filtersPerGroup;
             int outIndex = outOff;
             for (int b = 0; b < batches; b++) {
                 for (int oy = 0; oy < outH; oy++) {

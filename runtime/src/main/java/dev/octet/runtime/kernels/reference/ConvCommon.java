@@ -172,15 +172,23 @@ final class ConvCommon {
      */
     static int[] int32Bias(OpContext context, Tensor bias, int channels) {
         int[] out = new int[channels];
-        if (bias != null) {
-            requireType(context, bias, TensorType.INT32, "bias");
-            if (bias.elementCount() != channels) {
-                throw context.unsupported("bias has " + bias.elementCount() + " elements for " + channels
-                        + " output channels");
-            }
+        if (checkBias(context, bias, TensorType.INT32, channels)) {
             refreshInt32(bias, out);
         }
         return out;
+    }
+
+    /** False when the optional bias is absent; else checks it has the type and one value per channel. */
+    private static boolean checkBias(OpContext context, Tensor bias, TensorType type, int channels) {
+        if (bias == null) {
+            return false;
+        }
+        requireType(context, bias, type, "bias");
+        if (bias.elementCount() != channels) {
+            throw context.unsupported("bias has " + bias.elementCount() + " elements for " + channels
+                    + " output channels");
+        }
+        return true;
     }
 
     static void refreshInt32(Tensor t, int[] out) {
@@ -192,12 +200,7 @@ final class ConvCommon {
     /** The optional float bias as an array of {@code channels} values (zeros when absent). */
     static float[] floatBias(OpContext context, Tensor bias, int channels) {
         float[] out = new float[channels];
-        if (bias != null) {
-            requireType(context, bias, TensorType.FLOAT32, "bias");
-            if (bias.elementCount() != channels) {
-                throw context.unsupported("bias has " + bias.elementCount() + " elements for " + channels
-                        + " output channels");
-            }
+        if (checkBias(context, bias, TensorType.FLOAT32, channels)) {
             refreshFloat(bias, out);
         }
         return out;

@@ -4,10 +4,7 @@ import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
-import dev.octet.runtime.model.Quantization;
 import dev.octet.runtime.model.TensorType;
-import dev.octet.runtime.quant.ActivationRange;
-import dev.octet.runtime.quant.FixedPoint;
 import dev.octet.runtime.tensor.LittleEndian;
 import dev.octet.runtime.tensor.Tensor;
 import java.util.Arrays;
@@ -42,120 +39,57 @@ public final class DepthwiseConv2D implements Kernel {
     @Override
     public PreparedOp prepare(OpContext context) {
         BuiltinOptions.DepthwiseConv2D options = context.options(BuiltinOptions.DepthwiseConv2D.class);
-        if (context.outputCount() < 1) {
-            throw context.unsupported("no output");
-        }
-        Tensor input = context.requiredInput(0);
-        Tensor filter = context.requiredInput(1);
-        Tensor bias = context.input(2);
-        Tensor output = context.output(0);
-
-        TensorType type = input.type();
-        if (type != TensorType.INT8 && type != TensorType.FLOAT32) {
-            throw context.unsupported("input type " + type + " is not supported");
-        }
-        boolean weightOnlyQuantized = type == TensorType.FLOAT32 && filter.type() == TensorType.INT8;
-        if (filter.type() != type && !weightOnlyQuantized) {
-            throw context.unsupported("filter type " + filter.type() + " with input type " + type
-                    + " is not supported");
-        }
-        ConvCommon.requireType(context, output, type, "output");
-        ConvCommon.requireRank(context, input, 4, "input");
-        ConvCommon.requireRank(context, filter, 4, "filter");
-        ConvCommon.requireRank(context, output, 4, "output");
-        ConvCommon.requirePositiveDims(context, input, "input");
-        ConvCommon.requirePositiveDims(context, filter, "filter");
+        ConvOperands ops = ConvOperands.check(context);
+        Tensor filter = ops.filter();
         if (filter.dim(0) != 1) {
             throw context.unsupported("depthwise filter must have shape [1, H, W, C], got " + ConvCommon.shape(filter));
         }
-        int batches = input.dim(0);
-        int inChannels = input.dim(3);
+        int inChannels = ops.inChannels();
         int outChannels = filter.dim(3);
         if (outChannels % inChannels != 0) {
             throw context.unsupported("filter channels " + outChannels + " are not a multiple of the input's "
                     + inChannels);
         }
         int multiplier = outChannels / inChannels;
-        ConvGeometry g = ConvGeometry.compute(context, options.padding(), input.dim(1), input.dim(2),
-                filter.dim(1), filter.dim(2), options.strideH(), options.strideW(), options.dilationH(),
-                options.dilationW());
-        ConvCommon.requireShape(context, output, new int[] {batches, g.outHeight, g.outWidth, outChannels},
-                "output");
+        ConvGeometry g = ops.geometry(context, options.padding(), options.strideH(), options.strideW(),
+                options.dilationH(), options.dilationW(), outChannels);
 
-        if (type == TensorType.INT8) {
-            Quantization inQ = ConvCommon.int8PerTensor(context, input, "input");
-            Quantization outQ = ConvCommon.int8PerTensor(context, output, "output");
-            float[] filterScales = ConvCommon.int8WeightScales(context, filter, outChannels, 3);
-            int[] multipliers = new int[outChannels];
-            int[] shifts = new int[outChannels];
-            ConvCommon.perChannelMultipliers(inQ.scale(), filterScales, outQ.scale(), multipliers, shifts);
-            ActivationRange range = ConvCommon.int8Activation(context, options.activation(), outQ);
-            int[] biasValues = ConvCommon.int32Bias(context, bias, outChannels);
-            return new Int8(g, batches, inChannels, multiplier, input, filter, bias, output, -inQ.zeroPoint(),
-                    outQ.zeroPoint(), multipliers, shifts, biasValues, range.min(), range.max());
+        if (ops.type() == TensorType.INT8) {
+            ConvRequantization rq = ConvRequantization.of(context, ops.input(), filter, ops.output(), outChannels, 3,
+                    options.activation());
+            int[] biasValues = ConvCommon.int32Bias(context, ops.bias(), outChannels);
+            return new Int8(ops, g, multiplier, rq, biasValues);
         }
         float[] clamp = ConvCommon.floatActivation(context, options.activation());
-        float[] biasValues = ConvCommon.floatBias(context, bias, outChannels);
+        float[] biasValues = ConvCommon.floatBias(context, ops.bias(), outChannels);
         float[] weights;
-        if (weightOnlyQuantized) {
+        if (ops.weightOnlyQuantized()) {
             weights = ConvCommon.dequantizeWeights(context, filter, 3);
         } else {
             weights = new float[filter.elementCount()];
             ConvCommon.refreshFloat(filter, weights);
         }
-        return new Float32(g, batches, inChannels, multiplier, input, filter, weights, bias, output, biasValues,
-                clamp[0], clamp[1]);
+        return new Float32(ops, g, multiplier, weights, biasValues, clamp[0], clamp[1]);
     }
 
-    private static final class Int8 implements PreparedOp {
-        private final ConvGeometry g;
-        private final int batches;
-        private final int inChannels;
+    private static final class Int8 extends PreparedConv {
         private final int multiplier;
-        private final int outChannels;
-        private final byte[] in;
-        private final int inOff;
         /**
          * The [1, H, W, C·M] filter (which already keeps one tap's output channels contiguous) widened to int so the
          * multiply-accumulate loop vectorizes; re-read each invoke when the filter is not constant.
          */
         private final int[] w;
-        private final Tensor filterTensor;
-        private final byte[] out;
-        private final int outOff;
-        private final Tensor biasTensor;
-        private final int inputOffset;
-        private final int outputZeroPoint;
-        private final int[] multipliers;
-        private final int[] shifts;
+        private final ConvRequantization rq;
         private final int[] bias;
-        private final int actMin;
-        private final int actMax;
         private final int[] acc;
 
-        Int8(ConvGeometry g, int batches, int inChannels, int multiplier, Tensor input, Tensor filter, Tensor bias,
-             Tensor output, int inputOffset, int outputZeroPoint, int[] multipliers, int[] shifts, int[] biasValues,
-             int actMin, int actMax) {
-            this.g = g;
-            this.batches = batches;
-            this.inChannels = inChannels;
+        Int8(ConvOperands ops, ConvGeometry g, int multiplier, ConvRequantization rq, int[] biasValues) {
+            super(ops, g, ops.inChannels() * multiplier);
             this.multiplier = multiplier;
-            this.outChannels = inChannels * multiplier;
-            this.in = input.array();
-            this.inOff = input.offset();
-            this.w = new int[filter.elementCount()];
-            readWeights(filter, w);
-            this.filterTensor = filter.isConstant() ? null : filter;
-            this.out = output.array();
-            this.outOff = output.offset();
-            this.biasTensor = bias == null || bias.isConstant() ? null : bias;
-            this.inputOffset = inputOffset;
-            this.outputZeroPoint = outputZeroPoint;
-            this.multipliers = multipliers;
-            this.shifts = shifts;
+            this.w = new int[ops.filter().elementCount()];
+            readWeights(ops.filter(), w);
+            this.rq = rq;
             this.bias = biasValues;
-            this.actMin = actMin;
-            this.actMax = actMax;
             this.acc = new int[outChannels];
         }
 
@@ -186,7 +120,7 @@ public final class DepthwiseConv2D implements Kernel {
             final int inC = inChannels;
             final int outC = outChannels;
             final int mult = multiplier;
-            final int inputOffset = this.inputOffset;
+            final int inputOffset = rq.inputOffset();
             int outIndex = outOff;
             for (int b = 0; b < batches; b++) {
                 for (int oy = 0; oy < outH; oy++) {
@@ -218,12 +152,7 @@ public final class DepthwiseConv2D implements Kernel {
                                 }
                             }
                         }
-                        for (int oc = 0; oc < outC; oc++) {
-                            int v = FixedPoint.multiplyByQuantizedMultiplier(acc[oc] + bias[oc], multipliers[oc],
-                                    shifts[oc]) + outputZeroPoint;
-                            v = v < actMin ? actMin : (v > actMax ? actMax : v);
-                            out[outIndex + oc] = (byte) v;
-                        }
+                        rq.storePixel(acc, bias, out, outIndex);
                         outIndex += outC;
                     }
                 }
@@ -231,39 +160,20 @@ public final class DepthwiseConv2D implements Kernel {
         }
     }
 
-    private static final class Float32 implements PreparedOp {
-        private final ConvGeometry g;
-        private final int batches;
-        private final int inChannels;
+    private static final class Float32 extends PreparedConv {
         private final int multiplier;
-        private final int outChannels;
-        private final byte[] in;
-        private final int inOff;
         /** [H, W, C·M] weights as floats; re-read each invoke when the filter is not constant. */
         private final float[] w;
-        private final Tensor filterTensor;
-        private final byte[] out;
-        private final int outOff;
-        private final Tensor biasTensor;
         private final float[] bias;
         private final float actMin;
         private final float actMax;
         private final float[] acc;
 
-        Float32(ConvGeometry g, int batches, int inChannels, int multiplier, Tensor input, Tensor filter,
-                float[] weights, Tensor bias, Tensor output, float[] biasValues, float actMin, float actMax) {
-            this.g = g;
-            this.batches = batches;
-            this.inChannels = inChannels;
+        Float32(ConvOperands ops, ConvGeometry g, int multiplier, float[] weights, float[] biasValues, float actMin,
+                float actMax) {
+            super(ops, g, ops.inChannels() * multiplier);
             this.multiplier = multiplier;
-            this.outChannels = inChannels * multiplier;
-            this.in = input.array();
-            this.inOff = input.offset();
             this.w = weights;
-            this.filterTensor = filter.isConstant() ? null : filter;
-            this.out = output.array();
-            this.outOff = output.offset();
-            this.biasTensor = bias == null || bias.isConstant() ? null : bias;
             this.bias = biasValues;
             this.actMin = actMin;
             this.actMax = actMax;

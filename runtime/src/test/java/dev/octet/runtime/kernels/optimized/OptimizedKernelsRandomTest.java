@@ -110,6 +110,44 @@ class OptimizedKernelsRandomTest {
     }
 
     /**
+     * Stride, dilation and padding of a random convolution window, drawn in this order, and the output size they
+     * give.
+     */
+    private record RandomWindow(int sh, int sw, int dh, int dw, Padding padding, int outH, int outW) {
+        /** Draws a window for a {@code fh × fw} filter over {@code inH × inW}; null when the filter does not fit. */
+        static RandomWindow random(Random r, int inH, int inW, int fh, int fw) {
+            int sh = 1 + r.nextInt(3);
+            int sw = 1 + r.nextInt(3);
+            int dh = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
+            int dw = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
+            Padding padding = r.nextBoolean() ? Padding.SAME : Padding.VALID;
+            int outH = outSize(padding, inH, fh, sh, dh);
+            int outW = outSize(padding, inW, fw, sw, dw);
+            return outH < 1 || outW < 1 ? null : new RandomWindow(sh, sw, dh, dw, padding, outH, outW);
+        }
+
+        @Override
+        public String toString() {
+            return "s " + sh + "x" + sw + " d " + dh + "x" + dw + " " + padding;
+        }
+    }
+
+    /** One time in five no bias (an omitted input), else a constant int32 bias of {@code n} random values. */
+    private static void biasOrNone(KernelHarness h, Random r, int n) {
+        if (r.nextInt(5) == 0) {
+            h.omittedInput();
+        } else {
+            h.constantInt32(new int[] {n}, Quantization.NONE, bias(r, n));
+        }
+    }
+
+    /** {@link #compare} for an operator with one variable input, refilled with random bytes between rounds. */
+    private static boolean compareRefilling(String what, KernelHarness h, Kernel reference, BuiltinOperator op,
+                                            Tensor output, Random r, Tensor input) {
+        return compare(what, h, reference, op, output, r, rr -> input.copyFrom(bytes(rr, input.byteLength())));
+    }
+
+    /**
      * Runs the reference and every optimized flavour on the harness twice (refilling {@code input} in between)
      * and compares the output bytes. Returns whether the case ran (false when the reference refused it).
      */
@@ -162,32 +200,21 @@ class OptimizedKernelsRandomTest {
             int outC = r.nextInt(3) == 0 ? 8 * (1 + r.nextInt(9)) : 1 + r.nextInt(41);
             int fh = 1 + r.nextInt(r.nextBoolean() ? 3 : 5);
             int fw = 1 + r.nextInt(r.nextBoolean() ? 3 : 5);
-            int sh = 1 + r.nextInt(3);
-            int sw = 1 + r.nextInt(3);
-            int dh = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
-            int dw = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
-            Padding padding = r.nextBoolean() ? Padding.SAME : Padding.VALID;
-            int outH = outSize(padding, inH, fh, sh, dh);
-            int outW = outSize(padding, inW, fw, sw, dw);
-            if (outH < 1 || outW < 1) {
+            RandomWindow w = RandomWindow.random(r, inH, inW, fh, fw);
+            if (w == null) {
                 continue;
             }
             Activation act = ACTIVATIONS[r.nextInt(ACTIVATIONS.length)];
             KernelHarness h = KernelHarness.op(BuiltinOperator.CONV_2D,
-                    new BuiltinOptions.Conv2D(padding, sw, sh, act, dw, dh));
+                    new BuiltinOptions.Conv2D(w.padding, w.sw, w.sh, act, w.dw, w.dh));
             int[] inShape = {batches, inH, inW, inC};
             Tensor input = h.inputInt8(inShape, scale(r), zeroPoint(r), bytes(r, batches * inH * inW * inC));
             h.constantInt8(new int[] {outC, fh, fw, inC}, weightQuantization(r, outC, 0), bytes(r, outC * fh * fw * inC));
-            if (r.nextInt(5) == 0) {
-                h.omittedInput();
-            } else {
-                h.constantInt32(new int[] {outC}, Quantization.NONE, bias(r, outC));
-            }
-            Tensor output = h.outputInt8(new int[] {batches, outH, outW, outC}, scale(r), zeroPoint(r));
+            biasOrNone(h, r, outC);
+            Tensor output = h.outputInt8(new int[] {batches, w.outH, w.outW, outC}, scale(r), zeroPoint(r));
             String what = "conv case " + i + " in " + java.util.Arrays.toString(inShape) + " oc " + outC + " f " + fh
-                    + "x" + fw + " s " + sh + "x" + sw + " d " + dh + "x" + dw + " " + padding + " " + act;
-            if (compare(what, h, REF_CONV, BuiltinOperator.CONV_2D, output, r,
-                    rr -> input.copyFrom(bytes(rr, input.byteLength())))) {
+                    + "x" + fw + " " + w + " " + act;
+            if (compareRefilling(what, h, REF_CONV, BuiltinOperator.CONV_2D, output, r, input)) {
                 ran++;
             }
         }
@@ -208,32 +235,21 @@ class OptimizedKernelsRandomTest {
             boolean three = r.nextInt(3) > 0;
             int fh = three ? 3 : 1 + r.nextInt(5);
             int fw = three ? 3 : 1 + r.nextInt(5);
-            int sh = 1 + r.nextInt(3);
-            int sw = 1 + r.nextInt(3);
-            int dh = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
-            int dw = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
-            Padding padding = r.nextBoolean() ? Padding.SAME : Padding.VALID;
-            int outH = outSize(padding, inH, fh, sh, dh);
-            int outW = outSize(padding, inW, fw, sw, dw);
-            if (outH < 1 || outW < 1) {
+            RandomWindow w = RandomWindow.random(r, inH, inW, fh, fw);
+            if (w == null) {
                 continue;
             }
             Activation act = ACTIVATIONS[r.nextInt(ACTIVATIONS.length)];
             KernelHarness h = KernelHarness.op(BuiltinOperator.DEPTHWISE_CONV_2D,
-                    new BuiltinOptions.DepthwiseConv2D(padding, sw, sh, mult, act, dw, dh));
+                    new BuiltinOptions.DepthwiseConv2D(w.padding, w.sw, w.sh, mult, act, w.dw, w.dh));
             int[] inShape = {batches, inH, inW, inC};
             Tensor input = h.inputInt8(inShape, scale(r), zeroPoint(r), bytes(r, batches * inH * inW * inC));
             h.constantInt8(new int[] {1, fh, fw, outC}, weightQuantization(r, outC, 3), bytes(r, fh * fw * outC));
-            if (r.nextInt(5) == 0) {
-                h.omittedInput();
-            } else {
-                h.constantInt32(new int[] {outC}, Quantization.NONE, bias(r, outC));
-            }
-            Tensor output = h.outputInt8(new int[] {batches, outH, outW, outC}, scale(r), zeroPoint(r));
+            biasOrNone(h, r, outC);
+            Tensor output = h.outputInt8(new int[] {batches, w.outH, w.outW, outC}, scale(r), zeroPoint(r));
             String what = "depthwise case " + i + " in " + java.util.Arrays.toString(inShape) + " x" + mult + " f "
-                    + fh + "x" + fw + " s " + sh + "x" + sw + " d " + dh + "x" + dw + " " + padding + " " + act;
-            if (compare(what, h, REF_DEPTHWISE, BuiltinOperator.DEPTHWISE_CONV_2D, output, r,
-                    rr -> input.copyFrom(bytes(rr, input.byteLength())))) {
+                    + fh + "x" + fw + " " + w + " " + act;
+            if (compareRefilling(what, h, REF_DEPTHWISE, BuiltinOperator.DEPTHWISE_CONV_2D, output, r, input)) {
                 ran++;
             }
         }
@@ -254,8 +270,7 @@ class OptimizedKernelsRandomTest {
         h.constantInt8(new int[] {1, 3, 3, channels}, weightQuantization(r, channels, 3), bytes(r, 9 * channels));
         h.constantInt32(new int[] {channels}, Quantization.NONE, bias(r, channels));
         Tensor output = h.outputInt8(new int[] {1, 1, width, channels}, 0.07f, 5);
-        assertTrue(compare("wide depthwise", h, REF_DEPTHWISE, BuiltinOperator.DEPTHWISE_CONV_2D, output, r,
-                rr -> input.copyFrom(bytes(rr, input.byteLength()))));
+        assertTrue(compareRefilling("wide depthwise", h, REF_DEPTHWISE, BuiltinOperator.DEPTHWISE_CONV_2D, output, r, input));
     }
 
     @Test
@@ -280,11 +295,7 @@ class OptimizedKernelsRandomTest {
             Tensor weights = variableWeights
                     ? h.inputInt8(new int[] {units, depth}, wq.scale(), wq.zeroPoint(), bytes(r, units * depth))
                     : h.constantInt8(new int[] {units, depth}, wq, bytes(r, units * depth));
-            if (r.nextInt(5) == 0) {
-                h.omittedInput();
-            } else {
-                h.constantInt32(new int[] {units}, Quantization.NONE, bias(r, units));
-            }
+            biasOrNone(h, r, units);
             Tensor output = h.outputInt8(new int[] {batches, units}, scale(r), zeroPoint(r));
             String what = "fc case " + i + " " + batches + "x" + depth + " -> " + units + " " + wq + " " + semantics
                     + " " + act + (variableWeights ? " variable weights" : "");
@@ -354,8 +365,7 @@ class OptimizedKernelsRandomTest {
             Tensor output = h.outputInt8(new int[] {batches, outH, outW, c}, s, zp);
             String what = "pool case " + i + " " + inH + "x" + inW + "x" + c + " f " + fh + "x" + fw + " s " + sh
                     + "x" + sw + " " + padding + " " + act;
-            if (compare(what, h, REF_POOL, BuiltinOperator.AVERAGE_POOL_2D, output, r,
-                    rr -> input.copyFrom(bytes(rr, input.byteLength())))) {
+            if (compareRefilling(what, h, REF_POOL, BuiltinOperator.AVERAGE_POOL_2D, output, r, input)) {
                 ran++;
             }
         }
@@ -374,8 +384,7 @@ class OptimizedKernelsRandomTest {
             Tensor input = h.inputInt8(new int[] {rows, depth}, scale(r), zeroPoint(r), bytes(r, rows * depth));
             Tensor output = h.outputInt8(new int[] {rows, depth}, 1f / 256, -128);
             String what = "softmax case " + i + " " + rows + "x" + depth + " beta " + beta;
-            if (compare(what, h, REF_SOFTMAX, BuiltinOperator.SOFTMAX, output, r,
-                    rr -> input.copyFrom(bytes(rr, input.byteLength())))) {
+            if (compareRefilling(what, h, REF_SOFTMAX, BuiltinOperator.SOFTMAX, output, r, input)) {
                 ran++;
             }
         }

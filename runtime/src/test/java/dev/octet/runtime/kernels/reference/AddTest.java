@@ -1,9 +1,8 @@
 package dev.octet.runtime.kernels.reference;
 
+import static dev.octet.runtime.kernels.reference.ElemTestSupport.assertBinaryInt8AgreesWithFloat;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.assertRefused;
-import static dev.octet.runtime.kernels.reference.ElemTestSupport.assertWithinLsb;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.bytes;
-import static dev.octet.runtime.kernels.reference.ElemTestSupport.dequantize;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.floats;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.int8s;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.quantize;
@@ -15,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.octet.runtime.kernels.KernelHarness;
+import dev.octet.runtime.kernels.reference.ElemTestSupport.Int8Operand;
 import dev.octet.runtime.model.Activation;
 import dev.octet.runtime.model.BuiltinOperator;
 import dev.octet.runtime.model.BuiltinOptions;
@@ -174,19 +174,8 @@ class AddTest {
             int zo = random.nextInt(41) - 20;
             byte[] q1 = quantize(randomFloats(random, n1, -2f, 2f), s1, z1);
             byte[] q2 = quantize(randomFloats(random, n2, -2f, 2f), s2, z2);
-
-            KernelHarness h = add(Activation.NONE);
-            h.inputInt8(s[0], s1, z1, q1);
-            h.inputInt8(s[1], s2, z2, q2);
-            Tensor out = h.outputInt8(outShape, so, zo);
-            h.run(new Add());
-
-            KernelHarness f = add(Activation.NONE);
-            f.inputFloat(s[0], dequantize(q1, s1, z1));
-            f.inputFloat(s[1], dequantize(q2, s2, z2));
-            Tensor fo = f.outputFloat(outShape);
-            f.run(new Add());
-            assertWithinLsb(floats(fo), out.toByteArray(), so, zo, 1);
+            assertBinaryInt8AgreesWithFloat(() -> add(Activation.NONE), Add::new, new Int8Operand(s[0], s1, z1, q1),
+                    new Int8Operand(s[1], s2, z2, q2), outShape, so, zo);
         }
     }
 

@@ -484,56 +484,18 @@ class Conv2DTest {
             float[] realW = ConvTestSupport.randomFloats(r, prod(wShape), 0.5f);
             ConvTestSupport.QuantizedWeights qw = new ConvTestSupport.QuantizedWeights(realW, wShape, 0);
             // Input: asymmetric over [−2, 2] with a zero point.
-            float inScale = 4f / 255f;
-            int inZp = -1;
-            byte[] qIn = new byte[realIn.length];
-            float[] deqIn = new float[realIn.length];
-            for (int i = 0; i < realIn.length; i++) {
-                int q = Math.max(-128, Math.min(127, Math.round(realIn[i] / inScale) + inZp));
-                qIn[i] = (byte) q;
-                deqIn[i] = inScale * (q - inZp);
-            }
-            float[] deqW = qw.dequantized(wShape, 0);
-            float[] realBias = ConvTestSupport.randomFloats(r, outC, 0.5f);
-            int[] qBias = new int[outC];
-            float[] deqBias = new float[outC];
-            for (int c = 0; c < outC; c++) {
-                float s = inScale * qw.scales[c];
-                qBias[c] = Math.round(realBias[c] / s);
-                deqBias[c] = qBias[c] * s;
-            }
+            ConvTestSupport.QuantizedInput in = new ConvTestSupport.QuantizedInput(new int[] {1, inH, inW, inC},
+                    realIn, 4f / 255f, -1);
+            ConvTestSupport.QuantizedBias bias = new ConvTestSupport.QuantizedBias(
+                    ConvTestSupport.randomFloats(r, outC, 0.5f), in.scale, qw.scales);
             int outH = ConvTestSupport.outSize(p, inH, k, stride, 1);
             int outW = ConvTestSupport.outSize(p, inW, k, stride, 1);
             if (outH < 1 || outW < 1) {
                 continue;
             }
-            int[] outShape = {1, outH, outW, outC};
             BuiltinOptions.Conv2D options = new BuiltinOptions.Conv2D(p, stride, stride, Activation.NONE, 1, 1);
-
-            KernelHarness fh = KernelHarness.op(BuiltinOperator.CONV_2D, options);
-            fh.inputFloat(new int[] {1, inH, inW, inC}, deqIn);
-            fh.constantFloat(wShape, deqW);
-            fh.constantFloat(new int[] {outC}, deqBias);
-            Tensor fOut = fh.outputFloat(outShape);
-            fh.run(new Conv2D());
-            float[] expected = fOut.toFloatArray();
-            float max = 1e-3f;
-            for (float v : expected) {
-                max = Math.max(max, Math.abs(v));
-            }
-            float outScale = 2 * max / 250f;
-
-            KernelHarness ih = KernelHarness.op(BuiltinOperator.CONV_2D, options);
-            ih.inputInt8(new int[] {1, inH, inW, inC}, inScale, inZp, qIn);
-            ih.constantInt8(wShape, perChannel(0, qw.scales), qw.q);
-            ih.constantInt32(new int[] {outC}, Quantization.NONE, qBias);
-            Tensor iOut = ih.outputInt8(outShape, outScale, 0);
-            ih.run(new Conv2D());
-            float[] actual = iOut.toFloatArray();
-            for (int i = 0; i < expected.length; i++) {
-                assertTrue(Math.abs(actual[i] - expected[i]) <= outScale * 1.0001f,
-                        "trial " + trial + " element " + i + ": int8 " + actual[i] + " vs float " + expected[i]);
-            }
+            ConvTestSupport.assertInt8AgreesWithFloat("trial " + trial, BuiltinOperator.CONV_2D, options,
+                    new Conv2D(), in, qw, bias, new int[] {1, outH, outW, outC});
         }
     }
 

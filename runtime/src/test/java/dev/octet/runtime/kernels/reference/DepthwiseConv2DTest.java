@@ -284,55 +284,17 @@ class DepthwiseConv2DTest {
             if (outH < 1 || outW < 1) {
                 continue;
             }
-            float inScale = 4f / 255f;
-            int inZp = 3;
-            float[] realIn = ConvTestSupport.randomFloats(r, inH * inW * inC, 2f);
-            byte[] qIn = new byte[realIn.length];
-            float[] deqIn = new float[realIn.length];
-            for (int i = 0; i < realIn.length; i++) {
-                int q = Math.max(-128, Math.min(127, Math.round(realIn[i] / inScale) + inZp));
-                qIn[i] = (byte) q;
-                deqIn[i] = inScale * (q - inZp);
-            }
+            ConvTestSupport.QuantizedInput in = new ConvTestSupport.QuantizedInput(new int[] {1, inH, inW, inC},
+                    ConvTestSupport.randomFloats(r, inH * inW * inC, 2f), 4f / 255f, 3);
             int[] wShape = {1, k, k, outC};
             ConvTestSupport.QuantizedWeights qw = new ConvTestSupport.QuantizedWeights(
                     ConvTestSupport.randomFloats(r, prod(wShape), 1f), wShape, 3);
-            float[] deqW = qw.dequantized(wShape, 3);
-            int[] qBias = new int[outC];
-            float[] deqBias = new float[outC];
-            float[] realBias = ConvTestSupport.randomFloats(r, outC, 0.5f);
-            for (int c = 0; c < outC; c++) {
-                float s = inScale * qw.scales[c];
-                qBias[c] = Math.round(realBias[c] / s);
-                deqBias[c] = qBias[c] * s;
-            }
-            int[] inShape = {1, inH, inW, inC};
-            int[] outShape = {1, outH, outW, outC};
+            ConvTestSupport.QuantizedBias bias = new ConvTestSupport.QuantizedBias(
+                    ConvTestSupport.randomFloats(r, outC, 0.5f), in.scale, qw.scales);
             BuiltinOptions.DepthwiseConv2D options = new BuiltinOptions.DepthwiseConv2D(p, stride, stride,
                     multiplier, Activation.NONE, 1, 1);
-            KernelHarness fh = KernelHarness.op(BuiltinOperator.DEPTHWISE_CONV_2D, options);
-            fh.inputFloat(inShape, deqIn);
-            fh.constantFloat(wShape, deqW);
-            fh.constantFloat(new int[] {outC}, deqBias);
-            Tensor fOut = fh.outputFloat(outShape);
-            fh.run(new DepthwiseConv2D());
-            float[] expected = fOut.toFloatArray();
-            float max = 1e-3f;
-            for (float v : expected) {
-                max = Math.max(max, Math.abs(v));
-            }
-            float outScale = 2 * max / 250f;
-            KernelHarness ih = KernelHarness.op(BuiltinOperator.DEPTHWISE_CONV_2D, options);
-            ih.inputInt8(inShape, inScale, inZp, qIn);
-            ih.constantInt8(wShape, perChannel(3, qw.scales), qw.q);
-            ih.constantInt32(new int[] {outC}, Quantization.NONE, qBias);
-            Tensor iOut = ih.outputInt8(outShape, outScale, 0);
-            ih.run(new DepthwiseConv2D());
-            float[] actual = iOut.toFloatArray();
-            for (int i = 0; i < expected.length; i++) {
-                assertTrue(Math.abs(actual[i] - expected[i]) <= outScale * 1.0001f,
-                        "trial " + trial + " element " + i + ": int8 " + actual[i] + " vs float " + expected[i]);
-            }
+            ConvTestSupport.assertInt8AgreesWithFloat("trial " + trial, BuiltinOperator.DEPTHWISE_CONV_2D, options,
+                    new DepthwiseConv2D(), in, qw, bias, new int[] {1, outH, outW, outC});
         }
     }
 

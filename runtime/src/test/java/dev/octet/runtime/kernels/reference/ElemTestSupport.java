@@ -13,6 +13,7 @@ import dev.octet.runtime.model.TensorType;
 import dev.octet.runtime.model.UnsupportedModelException;
 import dev.octet.runtime.tensor.Tensor;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /** Small helpers for the element-wise kernel tests. */
 final class ElemTestSupport {
@@ -123,6 +124,33 @@ final class ElemTestSupport {
             assertTrue(e instanceof UnsupportedModelException, "expected UnsupportedModelException, got " + e);
             return false;
         }
+    }
+
+    /** An int8 operand of a test: its shape, quantization and quantized values. */
+    record Int8Operand(int[] shape, float scale, int zeroPoint, byte[] q) {
+        float[] dequantized() {
+            return dequantize(q, scale, zeroPoint);
+        }
+    }
+
+    /**
+     * Runs a two-input op in int8 and, on the dequantized inputs, in float (each on a fresh harness from
+     * {@code op} and a fresh kernel), and asserts the int8 result is within one output step of the float one.
+     */
+    static void assertBinaryInt8AgreesWithFloat(Supplier<KernelHarness> op, Supplier<Kernel> kernel, Int8Operand a,
+                                                Int8Operand b, int[] outShape, float outScale, int outZp) {
+        KernelHarness h = op.get();
+        h.inputInt8(a.shape(), a.scale(), a.zeroPoint(), a.q());
+        h.inputInt8(b.shape(), b.scale(), b.zeroPoint(), b.q());
+        Tensor out = h.outputInt8(outShape, outScale, outZp);
+        h.run(kernel.get());
+
+        KernelHarness f = op.get();
+        f.inputFloat(a.shape(), a.dequantized());
+        f.inputFloat(b.shape(), b.dequantized());
+        Tensor fo = f.outputFloat(outShape);
+        f.run(kernel.get());
+        assertWithinLsb(floats(fo), out.toByteArray(), outScale, outZp, 1);
     }
 
     /** Asserts that the int8 result is within {@code lsb} output steps of the float reference. */

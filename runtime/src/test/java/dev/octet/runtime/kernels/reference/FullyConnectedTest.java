@@ -401,17 +401,12 @@ class FullyConnectedTest {
         for (int trial = 0; trial < 100; trial++) {
             int depth = 4 + r.nextInt(60);
             int units = 1 + r.nextInt(12);
-            float inScale = 6f / 255f;
-            int inZp = -128;
             float[] realIn = new float[depth];
-            byte[] qIn = new byte[depth];
-            float[] deqIn = new float[depth];
             for (int i = 0; i < depth; i++) {
                 realIn[i] = r.nextFloat() * 6f;
-                int q = Math.max(-128, Math.min(127, Math.round(realIn[i] / inScale) + inZp));
-                qIn[i] = (byte) q;
-                deqIn[i] = inScale * (q - inZp);
             }
+            ConvTestSupport.QuantizedInput in = new ConvTestSupport.QuantizedInput(new int[] {1, depth}, realIn,
+                    6f / 255f, -128);
             int[] wShape = {units, depth};
             boolean perChannel = r.nextBoolean();
             ConvTestSupport.QuantizedWeights qw = new ConvTestSupport.QuantizedWeights(
@@ -424,7 +419,7 @@ class FullyConnectedTest {
                 for (float x : qw.scales) {
                     s = Math.max(s, x);
                 }
-                float[] deq = qw.dequantized(wShape, 0);
+                float[] deq = qw.dequantized();
                 qW = new byte[deq.length];
                 for (int i = 0; i < deq.length; i++) {
                     qW[i] = (byte) Math.round(deq[i] / s);
@@ -436,37 +431,28 @@ class FullyConnectedTest {
             for (int i = 0; i < qW.length; i++) {
                 deqW[i] = scales[i / depth] * qW[i];
             }
-            int[] qBias = new int[units];
-            float[] deqBias = new float[units];
+            float[] realBias = new float[units];
             for (int c = 0; c < units; c++) {
-                float s = inScale * scales[c];
-                qBias[c] = Math.round((r.nextFloat() - 0.5f) / s);
-                deqBias[c] = qBias[c] * s;
+                realBias[c] = r.nextFloat() - 0.5f;
             }
+            ConvTestSupport.QuantizedBias bias = new ConvTestSupport.QuantizedBias(realBias, in.scale, scales);
             KernelHarness fh = fc(Activation.NONE, false);
-            fh.inputFloat(new int[] {1, depth}, deqIn);
+            fh.inputFloat(in.shape, in.dequantized);
             fh.constantFloat(wShape, deqW);
-            fh.constantFloat(new int[] {units}, deqBias);
+            fh.constantFloat(new int[] {units}, bias.dequantized);
             Tensor fOut = fh.outputFloat(new int[] {1, units});
             fh.run(new FullyConnected());
             float[] expected = fOut.toFloatArray();
-            float max = 1e-3f;
-            for (float v : expected) {
-                max = Math.max(max, Math.abs(v));
-            }
-            float outScale = 2 * max / 250f;
+            float outScale = ConvTestSupport.outputScaleCovering(expected);
             for (ReferenceSemantics semantics : ReferenceSemantics.values()) {
                 KernelHarness ih = fc(Activation.NONE, false).semantics(semantics);
-                ih.inputInt8(new int[] {1, depth}, inScale, inZp, qIn);
+                ih.inputInt8(in.shape, in.scale, in.zeroPoint, in.q);
                 ih.constantInt8(wShape, perChannel ? perChannel(0, scales) : perTensor(scales[0]), qW);
-                ih.constantInt32(new int[] {units}, Quantization.NONE, qBias);
+                ih.constantInt32(new int[] {units}, Quantization.NONE, bias.q);
                 Tensor iOut = ih.outputInt8(new int[] {1, units}, outScale, 0);
                 ih.run(new FullyConnected());
-                float[] actual = iOut.toFloatArray();
-                for (int i = 0; i < units; i++) {
-                    assertTrue(Math.abs(actual[i] - expected[i]) <= outScale * 1.0001f, "trial " + trial + " "
-                            + semantics + " unit " + i + ": int8 " + actual[i] + " vs float " + expected[i]);
-                }
+                ConvTestSupport.assertWithinOneOutputStep(expected, iOut.toFloatArray(), outScale,
+                        "trial " + trial + " " + semantics);
             }
         }
     }

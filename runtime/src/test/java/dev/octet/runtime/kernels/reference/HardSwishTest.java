@@ -1,5 +1,7 @@
 package dev.octet.runtime.kernels.reference;
 
+import static dev.octet.runtime.kernels.reference.Int8Sweep.at;
+import static dev.octet.runtime.kernels.reference.Int8Sweep.every17th;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,31 +20,8 @@ class HardSwishTest {
 
     /** Every input byte -128..127 in order, through int8 HARD_SWISH. */
     private static int[] allBytes(float inScale, int inZp, float outScale, int outZp) {
-        byte[] in = new byte[256];
-        for (int i = 0; i < 256; i++) {
-            in[i] = (byte) (i - 128);
-        }
-        KernelHarness h = KernelHarness.op(BuiltinOperator.HARD_SWISH, BuiltinOptions.None.INSTANCE);
-        h.inputInt8(new int[] {1, 16, 16}, inScale, inZp, in);
-        Tensor out = h.outputInt8(new int[] {1, 16, 16}, outScale, outZp);
-        h.run(new HardSwish());
-        int[] v = new int[256];
-        for (int i = 0; i < 256; i++) {
-            v[i] = out.getInt8(i);
-        }
-        return v;
-    }
-
-    private static int at(int[] all, int q) {
-        return all[q + 128];
-    }
-
-    private static int[] every17th(int[] all) {
-        int[] v = new int[16];
-        for (int i = 0; i < 16; i++) {
-            v[i] = at(all, -128 + 17 * i);
-        }
-        return v;
+        return Int8Sweep.allBytes(BuiltinOperator.HARD_SWISH, new HardSwish(), new int[] {1, 16, 16}, inScale, inZp,
+                outScale, outZp);
     }
 
     /** The prepared parameters (the context is only used to report refusals, which these scales do not hit). */

@@ -1,5 +1,6 @@
 package dev.octet.runtime.kernels.reference;
 
+import static dev.octet.runtime.kernels.reference.Int8Sweep.at;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,6 @@ import dev.octet.runtime.model.Quantization;
 import dev.octet.runtime.model.TensorType;
 import dev.octet.runtime.model.UnsupportedModelException;
 import dev.octet.runtime.tensor.Tensor;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LogisticTest {
@@ -21,23 +21,7 @@ class LogisticTest {
 
     /** Every input byte -128..127 in order, through int8 LOGISTIC with the given input quantization. */
     private static int[] allBytes(float scale, int zp) {
-        byte[] in = new byte[256];
-        for (int i = 0; i < 256; i++) {
-            in[i] = (byte) (i - 128);
-        }
-        KernelHarness h = KernelHarness.op(BuiltinOperator.LOGISTIC, BuiltinOptions.None.INSTANCE);
-        h.inputInt8(new int[] {256}, scale, zp, in);
-        Tensor out = h.outputInt8(new int[] {256}, OUT_SCALE, -128);
-        h.run(new Logistic());
-        int[] v = new int[256];
-        for (int i = 0; i < 256; i++) {
-            v[i] = out.getInt8(i);
-        }
-        return v;
-    }
-
-    private static int at(int[] all, int q) {
-        return all[q + 128];
+        return Int8Sweep.allBytes(BuiltinOperator.LOGISTIC, new Logistic(), new int[] {256}, scale, zp, OUT_SCALE, -128);
     }
 
     @Test
@@ -138,21 +122,8 @@ class LogisticTest {
 
     @Test
     void int8_agrees_with_float_within_one_lsb() {
-        Random random = new Random(42);
-        float[] scales = {0.002f, 0.01f, 0.0235f, 0.05f, 0.1f, 0.2f, 0.5f, 1f};
-        for (float scale : scales) {
-            for (int trial = 0; trial < 8; trial++) {
-                int zp = random.nextInt(256) - 128;
-                int[] all = allBytes(scale, zp);
-                for (int q = -128; q <= 127; q++) {
-                    float x = scale * (q - zp);
-                    float want = Logistic.logistic(x);
-                    double got = (at(all, q) + 128) / 256.0;
-                    assertTrue(Math.abs(got - want) <= 1.0 / 256 + 1e-6,
-                            "scale " + scale + " zp " + zp + " q " + q + ": " + got + " vs " + want);
-                }
-            }
-        }
+        Int8Sweep.assertWithinOneStepOfReal(BuiltinOperator.LOGISTIC, new Logistic(), new int[] {256}, OUT_SCALE,
+                -128, x -> Logistic.logistic((float) x));
     }
 
     @Test
@@ -182,17 +153,11 @@ class LogisticTest {
     }
 
     private static void prepare(float outScale, int outZp) {
-        KernelHarness h = KernelHarness.op(BuiltinOperator.LOGISTIC, BuiltinOptions.None.INSTANCE);
-        h.inputInt8(new int[] {2}, 0.1f, 0, new byte[2]);
-        h.outputInt8(new int[] {2}, outScale, outZp);
-        h.prepare(new Logistic());
+        Int8Sweep.prepareTwoElements(BuiltinOperator.LOGISTIC, new Logistic(), 0.1f, 0, outScale, outZp);
     }
 
     private static void prepareInput(float inScale) {
-        KernelHarness h = KernelHarness.op(BuiltinOperator.LOGISTIC, BuiltinOptions.None.INSTANCE);
-        h.inputInt8(new int[] {2}, inScale, 0, new byte[2]);
-        h.outputInt8(new int[] {2}, OUT_SCALE, -128);
-        h.prepare(new Logistic());
+        Int8Sweep.prepareTwoElements(BuiltinOperator.LOGISTIC, new Logistic(), inScale, 0, OUT_SCALE, -128);
     }
 
     @Test

@@ -1,9 +1,8 @@
 package dev.octet.runtime.kernels.reference;
 
+import static dev.octet.runtime.kernels.reference.ElemTestSupport.assertBinaryInt8AgreesWithFloat;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.assertRefused;
-import static dev.octet.runtime.kernels.reference.ElemTestSupport.assertWithinLsb;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.bytes;
-import static dev.octet.runtime.kernels.reference.ElemTestSupport.dequantize;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.floats;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.int8s;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.quantize;
@@ -12,6 +11,7 @@ import static dev.octet.runtime.kernels.reference.ElemTestSupport.shape;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.octet.runtime.kernels.KernelHarness;
+import dev.octet.runtime.kernels.reference.ElemTestSupport.Int8Operand;
 import dev.octet.runtime.model.Activation;
 import dev.octet.runtime.model.BuiltinOperator;
 import dev.octet.runtime.model.BuiltinOptions;
@@ -111,17 +111,8 @@ class MulTest {
             byte[] q1 = quantize(randomFloats(random, AddTest.count(s[0]), -1f, 1f), s1, z1);
             byte[] q2 = quantize(randomFloats(random, AddTest.count(s[1]), -1f, 1f), s2, z2);
             int[] outShape = Broadcast.resultShape(s[0], s[1]);
-            KernelHarness h = mul(Activation.NONE);
-            h.inputInt8(s[0], s1, z1, q1);
-            h.inputInt8(s[1], s2, z2, q2);
-            Tensor out = h.outputInt8(outShape, so, zo);
-            h.run(new Mul());
-            KernelHarness f = mul(Activation.NONE);
-            f.inputFloat(s[0], dequantize(q1, s1, z1));
-            f.inputFloat(s[1], dequantize(q2, s2, z2));
-            Tensor fo = f.outputFloat(outShape);
-            f.run(new Mul());
-            assertWithinLsb(floats(fo), out.toByteArray(), so, zo, 1);
+            assertBinaryInt8AgreesWithFloat(() -> mul(Activation.NONE), Mul::new, new Int8Operand(s[0], s1, z1, q1),
+                    new Int8Operand(s[1], s2, z2, q2), outShape, so, zo);
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.octet.runtime.kernels.reference;
 
+import static dev.octet.runtime.kernels.reference.ElemTestSupport.assertBinaryInt8AgreesWithFloat;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.assertRefused;
-import static dev.octet.runtime.kernels.reference.ElemTestSupport.assertWithinLsb;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.bytes;
-import static dev.octet.runtime.kernels.reference.ElemTestSupport.dequantize;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.floats;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.int8s;
 import static dev.octet.runtime.kernels.reference.ElemTestSupport.quantize;
@@ -12,6 +11,7 @@ import static dev.octet.runtime.kernels.reference.ElemTestSupport.shape;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.octet.runtime.kernels.KernelHarness;
+import dev.octet.runtime.kernels.reference.ElemTestSupport.Int8Operand;
 import dev.octet.runtime.model.Activation;
 import dev.octet.runtime.model.BuiltinOperator;
 import dev.octet.runtime.model.BuiltinOptions;
@@ -89,17 +89,9 @@ class SubTest {
             int zo = random.nextInt(61) - 30;
             byte[] q1 = quantize(randomFloats(random, 24, -1.5f, 1.5f), s1, z1);
             byte[] q2 = quantize(randomFloats(random, 4, -1.5f, 1.5f), s2, z2);
-            KernelHarness h = sub(Activation.NONE);
-            h.inputInt8(shape(2, 3, 4), s1, z1, q1);
-            h.inputInt8(shape(4), s2, z2, q2);
-            Tensor out = h.outputInt8(shape(2, 3, 4), so, zo);
-            h.run(new Sub());
-            KernelHarness f = sub(Activation.NONE);
-            f.inputFloat(shape(2, 3, 4), dequantize(q1, s1, z1));
-            f.inputFloat(shape(4), dequantize(q2, s2, z2));
-            Tensor fo = f.outputFloat(shape(2, 3, 4));
-            f.run(new Sub());
-            assertWithinLsb(floats(fo), out.toByteArray(), so, zo, 1);
+            assertBinaryInt8AgreesWithFloat(() -> sub(Activation.NONE), Sub::new,
+                    new Int8Operand(shape(2, 3, 4), s1, z1, q1), new Int8Operand(shape(4), s2, z2, q2),
+                    shape(2, 3, 4), so, zo);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.octet.runtime.kernels.reference;
 
+import static dev.octet.runtime.kernels.reference.Int8Sweep.at;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +11,6 @@ import dev.octet.runtime.model.BuiltinOperator;
 import dev.octet.runtime.model.BuiltinOptions;
 import dev.octet.runtime.model.UnsupportedModelException;
 import dev.octet.runtime.tensor.Tensor;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TanhTest {
@@ -18,23 +18,7 @@ class TanhTest {
 
     /** Every input byte -128..127 in order, through int8 TANH with the given input quantization. */
     private static int[] allBytes(float scale, int zp) {
-        byte[] in = new byte[256];
-        for (int i = 0; i < 256; i++) {
-            in[i] = (byte) (i - 128);
-        }
-        KernelHarness h = KernelHarness.op(BuiltinOperator.TANH, BuiltinOptions.None.INSTANCE);
-        h.inputInt8(new int[] {1, 256}, scale, zp, in);
-        Tensor out = h.outputInt8(new int[] {1, 256}, OUT_SCALE, 0);
-        h.run(new Tanh());
-        int[] v = new int[256];
-        for (int i = 0; i < 256; i++) {
-            v[i] = out.getInt8(i);
-        }
-        return v;
-    }
-
-    private static int at(int[] all, int q) {
-        return all[q + 128];
+        return Int8Sweep.allBytes(BuiltinOperator.TANH, new Tanh(), new int[] {1, 256}, scale, zp, OUT_SCALE, 0);
     }
 
     @Test
@@ -91,20 +75,8 @@ class TanhTest {
 
     @Test
     void int8_agrees_with_float_within_one_lsb() {
-        Random random = new Random(42);
-        float[] scales = {0.002f, 0.01f, 0.0235f, 0.05f, 0.1f, 0.2f, 0.5f, 1f};
-        for (float scale : scales) {
-            for (int trial = 0; trial < 8; trial++) {
-                int zp = random.nextInt(256) - 128;
-                int[] all = allBytes(scale, zp);
-                for (int q = -128; q <= 127; q++) {
-                    double want = (float) Math.tanh(scale * (q - zp));
-                    double got = at(all, q) / 128.0;
-                    assertTrue(Math.abs(got - want) <= 1.0 / 128 + 1e-6,
-                            "scale " + scale + " zp " + zp + " q " + q + ": " + got + " vs " + want);
-                }
-            }
-        }
+        Int8Sweep.assertWithinOneStepOfReal(BuiltinOperator.TANH, new Tanh(), new int[] {1, 256}, OUT_SCALE, 0,
+                x -> (float) Math.tanh(x));
     }
 
     @Test
@@ -120,10 +92,7 @@ class TanhTest {
     }
 
     private static void prepare(float outScale, int outZp) {
-        KernelHarness h = KernelHarness.op(BuiltinOperator.TANH, BuiltinOptions.None.INSTANCE);
-        h.inputInt8(new int[] {2}, 0.1f, 0, new byte[2]);
-        h.outputInt8(new int[] {2}, outScale, outZp);
-        h.prepare(new Tanh());
+        Int8Sweep.prepareTwoElements(BuiltinOperator.TANH, new Tanh(), 0.1f, 0, outScale, outZp);
     }
 
     @Test
