@@ -106,9 +106,19 @@ public final class GatewayAgent {
      * @return true if the baseline was installed
      */
     public synchronized boolean installBaseline(long version, byte[] model) throws IOException {
+        return installBaseline(version, model, false);
+    }
+
+    /**
+     * {@link #installBaseline(long, byte[])}; with {@code replaceNewer}, also when the slot store holds a newer
+     * version that the runtime could not use (damaged, or no longer fitting the configuration): the slot store
+     * then agrees with what runs, and that newer version is offered again (and validated) if still announced.
+     */
+    public synchronized boolean installBaseline(long version, byte[] model, boolean replaceNewer)
+            throws IOException {
         Optional<SlotStore.SlotModel> active = slots.active();
         if (active.isPresent() && active.get().modelId().equals(config.modelId())
-                && active.get().version() >= version) {
+                && (active.get().version() == version || (active.get().version() > version && !replaceNewer))) {
             return false;
         }
         slots.install(config.modelId(), version, model);

@@ -65,6 +65,10 @@ public final class OtaService implements AutoCloseable {
         final ModelConfig declared;
         final HealthWatch watch;
         final List<RuntimeModelValidator.Target> targets = new ArrayList<>();
+        /** The slot store's model, when the pipeline starts with it. */
+        Optional<ModelConfig> slotModel = Optional.empty();
+        /** The slot store holds a newer version the runtime cannot use: the configured file replaces it. */
+        boolean slotUnusable;
         Pipeline pipeline;
         RuntimeModelValidator validator;
         GatewayAgent agent;
@@ -105,7 +109,9 @@ public final class OtaService implements AutoCloseable {
         OtaService service = new OtaService(config, ota.stateDir() != null ? ota.stateDir()
                 : serviceStateDir.resolve("ota"));
         for (OtaModelConfig m : ota.models().values()) {
-            service.models.put(m.id(), service.new Updatable(m, config.models().get(m.id())));
+            Updatable u = service.new Updatable(m, config.models().get(m.id()));
+            u.slotModel = service.slotModel(u);
+            service.models.put(m.id(), u);
         }
         return service;
     }
@@ -114,11 +120,12 @@ public final class OtaService implements AutoCloseable {
     public OctetConfig config() {
         Map<String, ModelConfig> chosen = new LinkedHashMap<>(config.models());
         for (Updatable u : models.values()) {
-            slotModel(u).ifPresent(m -> chosen.put(u.settings.id(), m));
+            u.slotModel.ifPresent(m -> chosen.put(u.settings.id(), m));
         }
         return config.withModels(chosen);
     }
 
+    /** The slot store's active model if it is newer than the configured file and usable; never throws. */
     private Optional<ModelConfig> slotModel(Updatable u) {
         Path slots = agentDir(u).resolve("slots");
         if (!Files.exists(slots.resolve("active"))) {
@@ -139,6 +146,7 @@ public final class OtaService implements AutoCloseable {
                     || probe.output(0).elementCount() != declared.output(0).elementCount()) {
                 LOG.log(System.Logger.Level.WARNING, "OTA slot model {0} v{1} does not fit the configured streams;"
                         + " running the configured file", u.settings.id(), active.get().version());
+                u.slotUnusable = true;
                 return Optional.empty();
             }
             long v = active.get().version();
@@ -149,6 +157,7 @@ public final class OtaService implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "OTA slot store " + slots + " unusable (" + e
                     + "); running the configured model file");
+            u.slotUnusable = true;
             return Optional.empty();
         }
     }
@@ -204,12 +213,21 @@ public final class OtaService implements AutoCloseable {
             GatewayAgent.Config c = new GatewayAgent.Config(config.gatewayId(), u.settings.id(), ota.deviceClass(),
                     comparableVersion(runtimeVersion), trust, ota.maxPackageBytes(), ota.maxModelBytes(),
                     agentDir(u), Topics.DEFAULT);
-            u.agent = new GatewayAgent(c, link, u.validator, (id, version, bytes) -> activate(u, version, bytes));
-            if (u.agent.installBaseline(u.settings.baselineVersion(), declaredBytes(u.declared))) {
-                LOG.log(System.Logger.Level.INFO, "model {0}: configured file installed as OTA baseline v{1}",
-                        u.settings.id(), u.settings.baselineVersion());
+            try {
+                GatewayAgent agent = new GatewayAgent(c, link, u.validator,
+                        (id, version, bytes) -> activate(u, version, bytes));
+                if (agent.installBaseline(u.settings.baselineVersion(), declaredBytes(u.declared),
+                        u.slotUnusable)) {
+                    LOG.log(System.Logger.Level.INFO, "model {0}: configured file installed as OTA baseline v{1}",
+                            u.settings.id(), u.settings.baselineVersion());
+                }
+                agent.start();
+                u.agent = agent;
+            } catch (IOException e) {
+                // The streams run on without updates rather than not at all; the operator must look at the state.
+                LOG.log(System.Logger.Level.ERROR, "OTA updates of model " + u.settings.id() + " are disabled: "
+                        + "its state in " + agentDir(u) + " cannot be used (" + e + ")", e);
             }
-            u.agent.start();
         }
     }
 
