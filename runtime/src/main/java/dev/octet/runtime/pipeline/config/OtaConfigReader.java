@@ -120,6 +120,13 @@ final class OtaConfigReader {
         long fallbackVersion = declared != null && declared.version() != null
                 && DIGITS.matcher(declared.version()).matches() ? Long.parseLong(declared.version()) : 0;
         Long baseline = m.integer("baseline_version", false, fallbackVersion, 0, Long.MAX_VALUE);
+        if (baseline != null && declared != null && DIGITS.matcher(String.valueOf(declared.version())).matches()
+                && baseline != fallbackVersion) {
+            // Results label the baseline with the model's version text: a different number would be ambiguous.
+            m.problem("baseline_version", "must equal the model's version (" + declared.version()
+                    + ") when that is a whole number, got " + baseline);
+            baseline = null;
+        }
         Double budget = m.number("latency_budget_ms", false, null, 0, 1e7, true);
         Integer dryRun = m.int32("dry_run_windows", false, 8, 1, 1024);
         HealthWatchConfig watch = new HealthWatchConfig(20, 0, budget, 5, true, true, null, 0);

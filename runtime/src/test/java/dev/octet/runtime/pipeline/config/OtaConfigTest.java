@@ -112,6 +112,8 @@ class OtaConfigTest {
                 "ota.models[1].id", "listed twice");
         assertError(BASE + "ota: {trusted_keys: [keys/release-2026.pub], max_model_bytes: 10, models: [{id: ad01}]}\n",
                 "ota.max_model_bytes", "between 1024");
+        assertError(BASE + "ota: {trusted_keys: [keys/release-2026.pub], models: [{id: ad01, baseline_version: 2}]}\n",
+                "ota.models[0].baseline_version", "must equal the model's version (3)");
         assertError(BASE.replace("mqtt: {uri: \"tcp://localhost:1883\"}\n", "")
                 + "ota: {trusted_keys: [keys/release-2026.pub], models: [{id: ad01}]}\n", "ota", "mqtt section");
     }

@@ -231,6 +231,29 @@ class GatewayOtaTest {
     }
 
     @Test
+    void a_slot_model_that_no_longer_fits_the_streams_gives_way_to_the_configured_file(MosquittoBroker broker)
+            throws Exception {
+        Path config = config(broker.uri(), "{windows: 20}");
+        dev.octet.ota.slot.SlotStore.open(tmp.resolve("state/ota/ad01/slots"))
+                .install("ad01", 5, TestModels.bytes("kws01_dscnn_int8.tflite"));
+        try (MqttLink watcher = link(broker.uri(), "watcher")) {
+            await().until(watcher::isConnected);
+            watcher.subscribe(STATUS, 1, m -> statuses.add(m.payloadText())).get(5, TimeUnit.SECONDS);
+            Recorder sink = new Recorder();
+            GatewayService service = start(config, sink);
+            try {
+                awaitStatus("active", 1, "active-version=1");
+                await().until(() -> sink.results.size() >= 20);
+                assertEquals(sink.results.size(), sink.count("1"));
+                assertEquals(1, service.ota().agent("ad01").orElseThrow().installedVersion().orElseThrow(),
+                        "the slot store agrees with what runs");
+            } finally {
+                service.close();
+            }
+        }
+    }
+
+    @Test
     void a_model_that_does_not_fit_the_stream_is_rejected_with_its_reason(MosquittoBroker broker) throws Exception {
         Path config = config(broker.uri(), "{windows: 20}");
         try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink watcher = link(broker.uri(), "watcher")) {
