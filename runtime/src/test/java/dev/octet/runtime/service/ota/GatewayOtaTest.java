@@ -179,6 +179,7 @@ class GatewayOtaTest {
             if (i > 0) {
                 assertEquals(results.get(i - 1).windowSequence() + 1, r.windowSequence(), "window after "
                         + results.get(i - 1).windowSequence());
+                assertTrue(r.windowStartNanos() > results.get(i - 1).windowStartNanos(), "time moves on");
             }
             if (versions.isEmpty() || !versions.get(versions.size() - 1).equals(r.modelVersion())) {
                 versions.add(r.modelVersion());
