@@ -120,8 +120,9 @@ class GatewayAgentMemoryTest {
                 assertEquals(List.of(3L, 1L), activated);
                 assertArrayEquals(v1, agent.activeModel());
 
-                // The broker forgets everything; the agent tells its status again when it is back.
+                // The broker crashes and forgets everything; the agent tells its status again when it is back.
                 statuses.clear();
+                broker.kill();
                 broker.restart();
                 awaitStatus("rolled-back", 3, "reason=health-outputs");
             }
