@@ -1,5 +1,6 @@
 package dev.octet.ota.agent;
 
+import dev.octet.mqtt.LinkState;
 import dev.octet.mqtt.MqttLink;
 import dev.octet.ota.pkg.PackageRejectedException;
 import dev.octet.ota.pkg.PackageVerifier;
@@ -28,8 +29,12 @@ import java.util.function.Consumer;
  * counts), so intermediate download percentages may be skipped.
  *
  * <p>Persistence: the slot store is the source of truth for the active model (and the installed version used
- * for replay protection); the download directory holds the partial transfer. After a restart the agent
- * reports the active model and resumes the download from the retained announcement.
+ * for replay protection); the download directory holds the partial transfer; {@link AgentMemory} keeps the
+ * versions refused or rolled back (never taken again from a retained announcement, unless re-published as a
+ * different package) and the last final status. After a restart the agent reports that status again (or the
+ * active model, if the slot store moved on) and resumes the download from the retained announcement. After
+ * every reconnection it publishes its latest status again, so the retained topic shows the truth even after the
+ * broker lost it.
  *
  * <p>Runs on the MQTT callback thread (one at a time): models are small and verification takes milliseconds.
  */
@@ -56,8 +61,13 @@ public final class GatewayAgent {
     private final MqttLink link;
     private final SlotStore slots;
     private final ModelValidator validator;
-    private final Consumer<byte[]> activate;
+    private final ModelActivator activator;
+    private final AgentMemory memory;
     private final PackageDownloader downloader;
+    /** The latest status text (re-sent after a reconnection). Guarded by statusLock. */
+    private String latestStatus;
+    /** The announcement whose package is active, while this process knows it (for remembering a rollback). */
+    private Announcement activeAnnouncement;
     private int lastPercent = -1;
     private final Object statusLock = new Object();
     private boolean statusInFlight;
@@ -70,19 +80,93 @@ public final class GatewayAgent {
      */
     public GatewayAgent(Config config, MqttLink link, ModelValidator validator, Consumer<byte[]> activate)
             throws IOException {
+        this(config, link, validator, (id, version, model) -> activate.accept(model));
+    }
+
+    /**
+     * @param activator puts an installed model into service (and, after a rollback, the model active again)
+     */
+    public GatewayAgent(Config config, MqttLink link, ModelValidator validator, ModelActivator activator)
+            throws IOException {
         this.config = config;
         this.link = link;
         this.validator = validator;
-        this.activate = activate;
+        this.activator = activator;
         this.slots = SlotStore.open(config.stateDir().resolve("slots"));
+        this.memory = new AgentMemory(config.stateDir());
         this.downloader = new PackageDownloader(link, config.topics(), config.stateDir().resolve("downloads"),
                 this::wanted, config.maxPackageBytes(), new Listener());
     }
 
-    /** Reports the active model and starts listening for announcements. */
+    /**
+     * Makes the model the gateway was configured with the baseline: installed as {@code version} when the slot
+     * store holds nothing yet (so that it is the delta base and the rollback target of the first update), or
+     * when it holds an older version (the operator deployed a newer file by hand). Call before {@link #start()}.
+     *
+     * @return true if the baseline was installed
+     */
+    public synchronized boolean installBaseline(long version, byte[] model) throws IOException {
+        return installBaseline(version, model, false);
+    }
+
+    /**
+     * {@link #installBaseline(long, byte[])}; with {@code replaceNewer}, also when the slot store holds a newer
+     * version that the runtime could not use (damaged, or no longer fitting the configuration): the slot store
+     * then agrees with what runs, and that newer version is offered again (and validated) if still announced.
+     */
+    public synchronized boolean installBaseline(long version, byte[] model, boolean replaceNewer)
+            throws IOException {
+        Optional<SlotStore.SlotModel> active = slots.active();
+        if (active.isPresent() && active.get().modelId().equals(config.modelId())
+                && (active.get().version() == version || (active.get().version() > version && !replaceNewer))) {
+            return false;
+        }
+        slots.install(config.modelId(), version, model);
+        return true;
+    }
+
+    /**
+     * Reports the last final status again (or the active model, if that status is about another active version)
+     * and starts listening for announcements; the latest status is published again after every reconnection.
+     */
     public void start() throws IOException {
-        slots.active().ifPresent(a -> status("active", a.version(), ""));
+        link.addListener((from, to) -> {
+            if (to == LinkState.CONNECTED) {
+                resendStatus();
+            }
+        });
+        Optional<SlotStore.SlotModel> active;
+        synchronized (this) {
+            active = slots.active();
+        }
+        if (active.isPresent()) {
+            Optional<String> remembered = memory.lastStatus();
+            if (remembered.isPresent() && remembered.get().contains("\nactive-version=" + active.get().version()
+                    + "\n")) {
+                publishStatus(remembered.get());
+            } else {
+                status("active", active.get().version(), "active-version=" + active.get().version());
+            }
+        }
         downloader.start(config.gatewayId());
+    }
+
+    /** Publishes the latest status again (the agent does this itself on every reconnection). */
+    public void resendStatus() {
+        String text;
+        synchronized (statusLock) {
+            text = latestStatus;
+        }
+        if (text != null) {
+            publishStatus(text);
+        }
+    }
+
+    /** The latest status text published (or being published), or null. */
+    public String latestStatus() {
+        synchronized (statusLock) {
+            return latestStatus;
+        }
     }
 
     /** The installed version of this agent's model, if any. */
@@ -96,10 +180,36 @@ public final class GatewayAgent {
 
     /** The health watch failed: go back to the previous model (if it is still whole). */
     public synchronized void rollback(String why) throws IOException {
-        long from = slots.active().orElseThrow().version();
+        rollback(slots.active().orElseThrow(() -> new IllegalStateException("no model installed")).version(), why);
+    }
+
+    /**
+     * The health watch of {@code version} failed: go back to the previous model, remember {@code version} as
+     * refused, report {@code rolled-back}. Does nothing (returns false) if {@code version} is no longer active
+     * (a newer update came in the meantime).
+     *
+     * @param why the reason reported; its first word (up to a colon or space) should be a code such as
+     *            {@code health-errors}
+     * @throws IllegalStateException if there is no previous model to go back to
+     */
+    public synchronized boolean rollback(long version, String why) throws IOException {
+        SlotStore.SlotModel from = slots.active().orElseThrow(() -> new IllegalStateException("no model installed"));
+        if (from.version() != version) {
+            return false;
+        }
         slots.rollback();
-        activate.accept(slots.loadActive());
-        status("rolled-back", from, "reason=" + oneLine(why) + "\nactive-version=" + installedVersion().orElse(0L));
+        SlotStore.SlotModel now = slots.active().orElseThrow();
+        Announcement a = activeAnnouncement;
+        memory.refuse(version, a != null && a.version() == version ? a.packageSha256() : AgentMemory.ANY_PACKAGE,
+                "rolled-back: " + why);
+        activeAnnouncement = null;
+        try {
+            activator.activate(config.modelId(), now.version(), slots.loadActive());
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.ERROR, "rollback to v" + now.version() + " could not be activated", e);
+        }
+        status("rolled-back", version, "reason=" + oneLine(why) + "\nactive-version=" + now.version());
+        return true;
     }
 
     private synchronized boolean wanted(Announcement a) {
@@ -110,11 +220,14 @@ public final class GatewayAgent {
         if (a.version() == installed) {
             return false; // the retained announcement of what runs already
         }
+        if (memory.isRefused(a.version(), a.packageSha256())) {
+            return false; // refused or rolled back before (possibly before a restart); the status says so
+        }
         if (a.version() < installed) {
             if (!a.equals(lastRefused)) {
                 lastRefused = a;
                 status("rejected", a.version(), "reason=stale-version\ndetail=v" + a.version()
-                        + " is older than installed v" + installed);
+                        + " is older than installed v" + installed + "\nactive-version=" + installed);
             }
             return false;
         }
@@ -142,8 +255,9 @@ public final class GatewayAgent {
         @Override
         public void failed(Announcement a, String reason) {
             int colon = reason.indexOf(':');
-            status("rejected", a.version(), "reason=" + (colon > 0 ? reason.substring(0, colon) : reason)
-                    + "\ndetail=" + oneLine(reason));
+            synchronized (GatewayAgent.this) {
+                rejected(a, colon > 0 ? reason.substring(0, colon) : reason, reason, true);
+            }
         }
     }
 
@@ -161,15 +275,24 @@ public final class GatewayAgent {
             validator.validate(v.manifest(), v.model());
             status("staged", a.version(), "");
             slots.install(v.manifest().modelId(), v.manifest().version(), v.model());
-            activate.accept(v.model());
-            status("active", a.version(), "");
+            try {
+                activator.activate(config.modelId(), v.manifest().version(), v.model());
+            } catch (Exception e) {
+                // The runtime still runs the previous model: point the slot store back at it.
+                slots.rollback();
+                LOG.log(System.Logger.Level.WARNING, "OTA activation of v" + a.version() + " failed", e);
+                rejected(a, "activation-failed", String.valueOf(e.getMessage()), true);
+                return;
+            }
+            activeAnnouncement = a;
+            status("active", a.version(), "active-version=" + a.version());
         } catch (PackageRejectedException e) {
-            status("rejected", a.version(), "reason=" + e.reason().code() + "\ndetail=" + oneLine(e.getMessage()));
+            rejected(a, e.reason().code(), e.getMessage(), true);
         } catch (ModelValidator.InvalidModelException e) {
-            status("rejected", a.version(), "reason=invalid-model\ndetail=" + oneLine(e.getMessage()));
+            rejected(a, e.reason(), e.getMessage(), true);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "OTA install of v" + a.version() + " failed", e);
-            status("rejected", a.version(), "reason=io-error\ndetail=" + oneLine(String.valueOf(e.getMessage())));
+            rejected(a, "io-error", String.valueOf(e.getMessage()), false);
         } finally {
             try {
                 Files.deleteIfExists(file);
@@ -179,10 +302,35 @@ public final class GatewayAgent {
         }
     }
 
+    /** Reports a refusal; with {@code remember}, the version (as this package) is never taken again. */
+    private void rejected(Announcement a, String reason, String detail, boolean remember) {
+        if (remember) {
+            try {
+                memory.refuse(a.version(), a.packageSha256(), reason);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot remember the refusal of v" + a.version(), e);
+            }
+        }
+        status("rejected", a.version(), "reason=" + reason + "\ndetail=" + oneLine(detail) + "\nactive-version="
+                + installedVersion().orElse(0L));
+    }
+
     private void status(String state, long version, String extra) {
         String text = "state=" + state + "\nmodel-id=" + config.modelId() + "\nversion=" + version + "\n"
                 + (extra.isEmpty() ? "" : extra + "\n");
+        if (state.equals("active") || state.equals("rejected") || state.equals("rolled-back")) {
+            try {
+                memory.rememberStatus(text);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot remember the OTA status", e);
+            }
+        }
+        publishStatus(text);
+    }
+
+    private void publishStatus(String text) {
         synchronized (statusLock) {
+            latestStatus = text;
             if (statusInFlight) {
                 pendingStatus = text; // only the latest matters (retained); never flood the in-flight window
                 return;

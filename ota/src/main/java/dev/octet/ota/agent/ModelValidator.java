@@ -14,10 +14,30 @@ public interface ModelValidator {
     /** Throws {@link InvalidModelException} with the reason when the model must not be activated. */
     void validate(Manifest manifest, byte[] model) throws InvalidModelException;
 
-    /** A verified package whose model the runtime refuses. */
+    /**
+     * A verified package whose model the runtime refuses. {@link #reason()} is a stable code (what the agent reports
+     * as {@code reason} on its status topic), the message says why in words.
+     */
     final class InvalidModelException extends Exception {
+        /** The reason reported when a validator gives none. */
+        public static final String DEFAULT_REASON = "invalid-model";
+        private final String reason;
+
         public InvalidModelException(String message) {
+            this(DEFAULT_REASON, message);
+        }
+
+        /** @param reason a short code of {@code [a-z0-9-]}, e.g. {@code input-contract} */
+        public InvalidModelException(String reason, String message) {
             super(message);
+            if (!reason.matches("[a-z0-9-]{1,64}")) {
+                throw new IllegalArgumentException("reason code must be [a-z0-9-]{1,64}: " + reason);
+            }
+            this.reason = reason;
+        }
+
+        public String reason() {
+            return reason;
         }
     }
 }

@@ -36,6 +36,14 @@ public final class OtaCommand implements Runnable {
         return cli;
     }
 
+    /**
+     * The {@code rollout} command alone (start, status, pause, resume, abort), for the runtime CLI's top-level
+     * {@code octet rollout} (the same command class as {@code octet ota rollout}).
+     */
+    public static CommandLine rollout() {
+        return new CommandLine(new RolloutCommand());
+    }
+
     public static void main(String[] args) {
         CommandLine cli = create(ContractExtractor.NONE);
         cli.setExecutionExceptionHandler(OtaCommand::handle);

@@ -44,6 +44,7 @@ public final class OctetCommand implements Runnable {
     public static CommandLine newCommandLine() {
         CommandLine cli = new CommandLine(new OctetCommand());
         cli.addSubcommand("ota", dev.octet.ota.cli.OtaCommand.create(new ModelContracts()));
+        cli.addSubcommand("rollout", dev.octet.ota.cli.OtaCommand.rollout()); // alias of "ota rollout" (issue 4)
         cli.setExecutionExceptionHandler(OctetCommand::handle);
         return cli;
     }

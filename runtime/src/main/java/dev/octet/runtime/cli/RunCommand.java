@@ -27,7 +27,8 @@ final class RunCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where the result outbox lives. Default: $STATE_DIRECTORY (systemd) or ./octet-state.")
+            description = "Where the result outbox (and the OTA slots, when configured) live. Default: "
+                    + "$STATE_DIRECTORY (systemd) or ./octet-state.")
     Path stateDir;
 
     @Option(names = "--check", description = "Only validate the configuration and build the pipeline, then exit.")

@@ -23,6 +23,7 @@ import java.util.Arrays;
  */
 public final class Interpreter {
     private final Model model;
+    private final InterpreterOptions options;
     private final Subgraph graph;
     private final Tensor[] tensors;
     private final PreparedOp[] ops;
@@ -32,6 +33,7 @@ public final class Interpreter {
     private final Tensor[] outputs;
 
     private Interpreter(Model model, InterpreterOptions options) {
+        this.options = options;
         this.model = model;
         this.graph = model.mainSubgraph();
         options.registry().checkSupported(model);
@@ -53,6 +55,11 @@ public final class Interpreter {
         for (OperatorSpec op : graph.operators()) {
             ops[op.index()] = prepare(op, options);
         }
+    }
+
+    /** The options this interpreter was created with (its kernels and semantics). */
+    public InterpreterOptions options() {
+        return options;
     }
 
     /** An interpreter with the default options ({@link InterpreterOptions#defaults()}: TFLM, optimized kernels). */

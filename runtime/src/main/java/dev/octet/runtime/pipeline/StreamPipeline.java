@@ -47,6 +47,7 @@ public final class StreamPipeline {
     private final AtomicLong sourceErrors = new AtomicLong();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile long lastDropped;
+    private volatile WindowObserver observer;
     private ResultOutput results;
     private Thread worker;
 
@@ -87,6 +88,26 @@ public final class StreamPipeline {
 
     public String id() {
         return id;
+    }
+
+    /**
+     * Sees every window the stream runs, on the stream's worker thread (the OTA health watch and the recorder of
+     * dry-run windows). It must be quick and must not keep the arrays it is given; what it throws is ignored.
+     */
+    public interface WindowObserver {
+        /**
+         * @param input  the model input the preprocessing produced (float, before quantization)
+         * @param output the model's dequantized first output
+         */
+        void ran(String streamId, ModelHandle model, float[] input, float[] output, InferenceResult result);
+
+        /** A window failed (preprocessing, model or postprocessing threw); {@code model} is the active one. */
+        void failed(String streamId, ModelHandle model, Throwable error);
+    }
+
+    /** Sets (or with null removes) the stream's {@link WindowObserver}. */
+    public void observe(WindowObserver o) {
+        this.observer = o;
     }
 
     public ModelRunner runner() {
@@ -189,6 +210,14 @@ public final class StreamPipeline {
         } catch (RuntimeException | StackOverflowError e) {
             failures.incrementAndGet();
             health.windowFailed(e.toString());
+            WindowObserver o = observer;
+            if (o != null) {
+                try {
+                    o.failed(id, runner.active(), e);
+                } catch (RuntimeException ignored) {
+                    // an observer's problem is not the stream's
+                }
+            }
             return;
         }
         if (result != null) {
@@ -217,8 +246,17 @@ public final class StreamPipeline {
             p.apply(input, output, outputs);
         }
         long micros = (System.nanoTime() - t0) / 1000;
-        return new InferenceResult(id, span.sequence(), span.startNanos(), span.endNanos(), span.startEpochMicros(),
-                span.endEpochMicros(), model.id(), model.version(), outputs.build(), micros);
+        InferenceResult result = new InferenceResult(id, span.sequence(), span.startNanos(), span.endNanos(),
+                span.startEpochMicros(), span.endEpochMicros(), model.id(), model.version(), outputs.build(), micros);
+        WindowObserver o = observer;
+        if (o != null) {
+            try {
+                o.ran(id, model, input, output, result);
+            } catch (RuntimeException ignored) {
+                // an observer's problem is not the stream's
+            }
+        }
+        return result;
     }
 
     public StreamStatus status() {

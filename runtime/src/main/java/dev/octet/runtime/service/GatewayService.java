@@ -100,6 +100,7 @@ public final class GatewayService implements AutoCloseable {
     private final MqttSettings mqttSettings;
     private final OutboxPublisher publisher;
     private final Metrics metrics;
+    private final dev.octet.runtime.service.ota.OtaService ota;
     private volatile DurableOutbox outbox;
     private volatile MqttLink link;
     private HttpEndpoint http;
@@ -108,7 +109,8 @@ public final class GatewayService implements AutoCloseable {
     private boolean closed;
 
     private GatewayService(OctetConfig config, Options options, Pipeline pipeline, HardwareSources hardware,
-                           MqttSettings mqttSettings, OutboxPublisher publisher, Metrics metrics) {
+                           MqttSettings mqttSettings, OutboxPublisher publisher, Metrics metrics,
+                           dev.octet.runtime.service.ota.OtaService ota) {
         this.config = config;
         this.options = options;
         this.pipeline = pipeline;
@@ -116,6 +118,7 @@ public final class GatewayService implements AutoCloseable {
         this.mqttSettings = mqttSettings;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.ota = ota;
     }
 
     /**
@@ -144,8 +147,14 @@ public final class GatewayService implements AutoCloseable {
             if (settings != null) {
                 factory = factory.withMqtt(publisher);
             }
-            Pipeline pipeline = factory.build(config);
-            return new GatewayService(config, options, pipeline, hardware, settings, publisher, metrics);
+            // OTA: the pipeline starts with the slot store's model where it holds a newer version than the file.
+            var ota = config.ota().isPresent()
+                    ? dev.octet.runtime.service.ota.OtaService.prepare(config, options.stateDir()) : null;
+            Pipeline pipeline = factory.build(ota == null ? config : ota.config());
+            if (ota != null) {
+                ota.attach(pipeline);
+            }
+            return new GatewayService(config, options, pipeline, hardware, settings, publisher, metrics, ota);
         } catch (ConfigException | RuntimeException e) {
             hardware.close();
             throw e;
@@ -207,6 +216,9 @@ public final class GatewayService implements AutoCloseable {
                 });
                 outbox.deliverTo(link);
                 publisher.attach(outbox, link);
+                if (ota != null) {
+                    ota.start(link, options.version()); // subscribes now; the link connects in the background
+                }
                 link.start();
             }
             pipeline.start();
@@ -242,6 +254,11 @@ public final class GatewayService implements AutoCloseable {
     /** The background move from the scalar to the vector kernels (see {@link KernelWarmup}); null before start. */
     public KernelWarmup kernelWarmup() {
         return warmup;
+    }
+
+    /** Over-the-air updates, or null without an {@code ota} section. */
+    public dev.octet.runtime.service.ota.OtaService ota() {
+        return ota;
     }
 
     /** The MQTT link, or null (no MQTT configured, or not started). */
@@ -317,6 +334,9 @@ public final class GatewayService implements AutoCloseable {
         closed = true;
         if (warmup != null) {
             warmup.close();
+        }
+        if (ota != null) {
+            ota.close();
         }
         pipeline.close();
         if (http != null) {

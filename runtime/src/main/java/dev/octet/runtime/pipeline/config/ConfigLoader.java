@@ -185,11 +185,15 @@ public final class ConfigLoader {
             web.finish();
             http = new HttpConfig(bind, port == null ? 0 : port);
         }
+        Optional<OctetConfig.OtaConfig> ota = OtaConfigReader.read(top, baseDir, models, problems);
+        if (ota.isPresent() && mqtt.isEmpty()) {
+            top.problem("ota", "over-the-air updates arrive over MQTT: the mqtt section is needed");
+        }
         top.finish();
         if (!problems.isEmpty()) {
             return null;
         }
-        return new OctetConfig(file, gatewayId, models, streams, sinks, resultQueue, health, mqtt, http);
+        return new OctetConfig(file, gatewayId, models, streams, sinks, resultQueue, health, mqtt, http, ota);
     }
 
     private String id(Fields f, String key) {

@@ -21,14 +21,28 @@ import java.util.Optional;
  * @param resultQueue the queue from the streams to the sinks
  * @param mqtt       connection settings, if any sink or service feature uses MQTT
  * @param http       metrics and health endpoint
+ * @param ota        over-the-air model updates (the {@code ota} section), if configured
  */
 public record OctetConfig(Path file, String gatewayId, Map<String, ModelConfig> models, List<StreamConfig> streams,
                           List<SinkConfig> sinks, QueueConfig resultQueue, HealthConfig health,
-                          Optional<MqttConfig> mqtt, HttpConfig http) {
+                          Optional<MqttConfig> mqtt, HttpConfig http, Optional<OtaConfig> ota) {
     public OctetConfig {
         models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));
         streams = List.copyOf(streams);
         sinks = List.copyOf(sinks);
+        java.util.Objects.requireNonNull(ota, "ota");
+    }
+
+    /** A configuration without over-the-air updates. */
+    public OctetConfig(Path file, String gatewayId, Map<String, ModelConfig> models, List<StreamConfig> streams,
+                       List<SinkConfig> sinks, QueueConfig resultQueue, HealthConfig health,
+                       Optional<MqttConfig> mqtt, HttpConfig http) {
+        this(file, gatewayId, models, streams, sinks, resultQueue, health, mqtt, http, Optional.empty());
+    }
+
+    /** The same configuration with other models (e.g. the OTA slot store's active versions). */
+    public OctetConfig withModels(Map<String, ModelConfig> replaced) {
+        return new OctetConfig(file, gatewayId, replaced, streams, sinks, resultQueue, health, mqtt, http, ota);
     }
 
     public StreamConfig stream(String id) {
@@ -235,5 +249,48 @@ public record OctetConfig(Path file, String gatewayId, Map<String, ModelConfig> 
 
     /** @param port 0 disables the endpoint */
     public record HttpConfig(String bind, int port) {
+    }
+
+    /**
+     * Over-the-air model updates ({@code ota} section): which signing keys the gateway trusts, what it is, where
+     * the agent keeps its slots and downloads, and how each updatable model is checked before and after it goes
+     * live.
+     *
+     * @param trustedKeys   Ed25519 public key files (PEM with a {@code Key-Id} line), at least one
+     * @param revokedKeys   key ids refused even if listed
+     * @param deviceClass   matched against a package's {@code targets}
+     * @param stateDir      null for {@code <octet run --state-dir>/ota}
+     * @param models        by model id (each one a model of the {@code models} section), in file order
+     */
+    public record OtaConfig(List<Path> trustedKeys, List<String> revokedKeys, String deviceClass, Path stateDir,
+                            long maxPackageBytes, long maxModelBytes, Map<String, OtaModelConfig> models) {
+        public OtaConfig {
+            trustedKeys = List.copyOf(trustedKeys);
+            revokedKeys = List.copyOf(revokedKeys);
+            models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));
+        }
+    }
+
+    /**
+     * One updatable model.
+     *
+     * @param baselineVersion the OTA version number of the model file the {@code models} section names
+     * @param latencyBudgetMs median invoke time a new version may take in its dry run, or null for no limit
+     * @param dryRunWindows   how many recent windows each stream keeps for the dry run of a new version
+     */
+    public record OtaModelConfig(String id, long baselineVersion, Double latencyBudgetMs, int dryRunWindows,
+                                 HealthWatchConfig healthWatch) {
+    }
+
+    /**
+     * What a newly activated version must get through before it stays: its first {@code windows} windows (over all
+     * streams running it) may have at most {@code maxErrors} failed windows, at most {@code maxSlowWindows} windows
+     * slower than {@code maxLatencyMs} (whole window: preprocessing, model, postprocessing), and at most
+     * {@code maxBadOutputs} windows whose outputs fail the sanity checks (non-finite values, every output equal,
+     * an anomaly score above {@code maxScore}). Otherwise it is rolled back.
+     */
+    public record HealthWatchConfig(int windows, int maxErrors, Double maxLatencyMs, int maxSlowWindows,
+                                    boolean outputsFinite, boolean outputsNotConstant, Double maxScore,
+                                    int maxBadOutputs) {
     }
 }

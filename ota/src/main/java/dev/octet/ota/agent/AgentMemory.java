@@ -1,0 +1,94 @@
+package dev.octet.ota.agent;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a gateway agent must remember across restarts besides the slot store: the package versions it refused or
+ * rolled back (so that the retained announcement of a bad version is not taken again after a restart) and the
+ * last final status it reported (so that the retained status topic tells the same truth after a restart).
+ *
+ * <p>Two small text files in the agent's state directory, each replaced atomically (temporary file, fsync, rename,
+ * fsync of the directory): a power cut leaves the old or the new content, never half of one.
+ * {@code refused}: one {@code <version> <package-sha256 or *> <reason>} line per refused version.
+ * {@code status}: the status text as published.
+ */
+final class AgentMemory {
+    /** Matches every package of a version (a rollback whose package is not known after a restart). */
+    static final String ANY_PACKAGE = "*";
+
+    private final Path refusedFile;
+    private final Path statusFile;
+    /** version → package SHA-256 (or {@link #ANY_PACKAGE}) → reason, in file order. */
+    private final Map<String, String> refused = new LinkedHashMap<>();
+
+    AgentMemory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        this.refusedFile = dir.resolve("refused");
+        this.statusFile = dir.resolve("status");
+        Files.deleteIfExists(tmp(refusedFile));
+        Files.deleteIfExists(tmp(statusFile));
+        if (Files.exists(refusedFile)) {
+            for (String line : Files.readAllLines(refusedFile, StandardCharsets.UTF_8)) {
+                String[] parts = line.split(" ", 3);
+                if (parts.length == 3) {
+                    refused.put(parts[0] + " " + parts[1], parts[2]);
+                }
+            }
+        }
+    }
+
+    /** Whether this version (as this package) was refused or rolled back before. */
+    synchronized boolean isRefused(long version, String packageSha256) {
+        return refused.containsKey(version + " " + ANY_PACKAGE) || refused.containsKey(version + " " + packageSha256);
+    }
+
+    synchronized void refuse(long version, String packageSha256, String reason) throws IOException {
+        refused.put(version + " " + packageSha256, reason.replace('\n', ' '));
+        StringBuilder text = new StringBuilder();
+        refused.forEach((k, v) -> text.append(k).append(' ').append(v).append('\n'));
+        writeDurably(refusedFile, text.toString());
+    }
+
+    synchronized void rememberStatus(String text) throws IOException {
+        writeDurably(statusFile, text);
+    }
+
+    synchronized Optional<String> lastStatus() throws IOException {
+        return Files.exists(statusFile) ? Optional.of(Files.readString(statusFile, StandardCharsets.UTF_8))
+                : Optional.empty();
+    }
+
+    private static Path tmp(Path file) {
+        return file.resolveSibling(file.getFileName() + ".tmp");
+    }
+
+    private static void writeDurably(Path file, String text) throws IOException {
+        Path tmp = tmp(file);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            if (!System.getProperty("os.name", "").startsWith("Windows")) {
+                throw e;
+            }
+        }
+    }
+}

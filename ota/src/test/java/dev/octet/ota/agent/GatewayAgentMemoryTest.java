@@ -1,0 +1,165 @@
+package dev.octet.ota.agent;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.octet.mqtt.MqttLink;
+import dev.octet.mqtt.MqttSettings;
+import dev.octet.ota.TestModels;
+import dev.octet.ota.delta.TfliteBuffers;
+import dev.octet.ota.pkg.Keys;
+import dev.octet.ota.pkg.Packer;
+import dev.octet.ota.pkg.TrustStore;
+import dev.octet.ota.transfer.PackagePublisher;
+import dev.octet.ota.transfer.Topics;
+import dev.octet.testing.MosquittoBroker;
+import dev.octet.testing.MosquittoExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the agent remembers and re-sends: refused and rolled-back versions across restarts, the last status after a
+ * restart and after a broker that lost it, validator reason codes, a failed activation.
+ */
+@ExtendWith(MosquittoExtension.class)
+class GatewayAgentMemoryTest {
+    private static final KeyPair KEY = Keys.generate();
+
+    @TempDir
+    Path tmp;
+
+    private final List<String> statuses = new CopyOnWriteArrayList<>();
+    private final List<Long> activated = new CopyOnWriteArrayList<>();
+    private final Packer packer = new Packer(KEY.getPrivate(), "k1", Clock.systemUTC());
+
+    @BeforeAll
+    static void pollQuickly() {
+        Awaitility.setDefaultPollInterval(Duration.ofMillis(5));
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(20));
+    }
+
+    private static MqttLink link(String uri, String id) {
+        return MqttLink.start(MqttSettings.builder(uri, id).keepAlive(Duration.ofSeconds(10))
+                .connectionTimeout(Duration.ofSeconds(5))
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
+    }
+
+    private GatewayAgent.Config config() {
+        return new GatewayAgent.Config("gw-m", "kws", "pi4", "0.1.0", TrustStore.empty().trust("k1", KEY.getPublic()),
+                1 << 20, 1 << 20, tmp.resolve("state"), Topics.DEFAULT);
+    }
+
+    private Path publish(MqttLink pub, long version, byte[] model) throws Exception {
+        Path f = tmp.resolve("v" + version + "-" + System.nanoTime());
+        Files.write(f, packer.pack(Packer.Spec.of("kws", version), model));
+        publishFile(pub, version, f);
+        return f;
+    }
+
+    private static void publishFile(MqttLink pub, long version, Path f) throws Exception {
+        new PackagePublisher(pub, Topics.DEFAULT).publish("kws", version, f, 8192).get(20, TimeUnit.SECONDS);
+    }
+
+    private void awaitStatus(String state, long version, String extra) {
+        String prefix = "state=" + state + "\nmodel-id=kws\nversion=" + version + "\n" + extra;
+        await().until(() -> statuses.stream().anyMatch(s -> s.startsWith(prefix)));
+    }
+
+    /** Refuses models of 1000 bytes or fewer with a code of its own. */
+    private static final ModelValidator SIZE_CHECK = (manifest, model) -> {
+        if (model.length <= 1000) {
+            throw new ModelValidator.InvalidModelException("too-small", model.length + " bytes");
+        }
+    };
+
+    private GatewayAgent agent(MqttLink gw, ModelActivator activator) throws Exception {
+        gw.subscribe(config().statusTopic(), 1, m -> statuses.add(m.payloadText())).get(5, TimeUnit.SECONDS);
+        GatewayAgent a = new GatewayAgent(config(), gw, SIZE_CHECK, activator);
+        return a;
+    }
+
+    @Test
+    void refusals_and_rollbacks_are_remembered_across_restarts_and_the_status_is_told_again(MosquittoBroker broker)
+            throws Exception {
+        byte[] v1 = TestModels.int8("kws01_dscnn_int8");
+        byte[] v2 = TestModels.perturb(v1, TfliteBuffers.locate(v1).subList(0, 2), 3);
+        Path v3;
+        try (MqttLink pub = link(broker.uri(), "publisher")) {
+            await().until(pub::isConnected);
+            try (MqttLink gw = link(broker.uri(), "gw-m")) {
+                await().until(gw::isConnected);
+                GatewayAgent agent = agent(gw, (id, version, model) -> activated.add(version));
+                assertTrue(agent.installBaseline(1, v1));
+                assertFalse(agent.installBaseline(1, v1), "already there");
+                agent.start();
+                awaitStatus("active", 1, "active-version=1");
+
+                publish(pub, 2, new byte[500]);
+                awaitStatus("rejected", 2, "reason=too-small\ndetail=500 bytes\nactive-version=1");
+
+                v3 = publish(pub, 3, v2);
+                awaitStatus("active", 3, "active-version=3");
+                assertEquals(List.of(3L), activated);
+                assertFalse(agent.rollback(2, "not the active version"));
+                assertTrue(agent.rollback(3, "health-outputs: constant"));
+                awaitStatus("rolled-back", 3, "reason=health-outputs: constant\nactive-version=1");
+                assertEquals(List.of(3L, 1L), activated);
+                assertArrayEquals(v1, agent.activeModel());
+
+                // The broker crashes and forgets everything; the agent tells its status again when it is back.
+                statuses.clear();
+                broker.kill();
+                broker.restart();
+                awaitStatus("rolled-back", 3, "reason=health-outputs");
+            }
+            statuses.clear();
+            activated.clear();
+            try (MqttLink gw = link(broker.uri(), "gw-m")) {
+                await().until(gw::isConnected);
+                // The broker lost the retained announcement of v3: publish the same package again (as a rollout
+                // still running would have it retained); a restarted agent must not take it again.
+                publishFile(pub, 3, v3);
+                GatewayAgent again = agent(gw, (id, version, model) -> activated.add(version));
+                again.start();
+                awaitStatus("rolled-back", 3, "reason=health-outputs");
+                publish(pub, 4, v2);
+                awaitStatus("active", 4, "");
+                assertEquals(List.of(4L), activated, "v3 was not taken again; v4 was");
+                assertFalse(statuses.stream().anyMatch(s -> s.startsWith("state=downloading\nmodel-id=kws\nversion=3")),
+                        statuses.toString());
+            }
+        }
+    }
+
+    @Test
+    void a_failed_activation_puts_the_slot_store_back(MosquittoBroker broker) throws Exception {
+        byte[] v1 = TestModels.int8("kws01_dscnn_int8");
+        byte[] v2 = TestModels.perturb(v1, TfliteBuffers.locate(v1).subList(0, 2), 5);
+        try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink gw = link(broker.uri(), "gw-m")) {
+            await().until(() -> pub.isConnected() && gw.isConnected());
+            GatewayAgent agent = agent(gw, (id, version, model) -> {
+                throw new IllegalArgumentException("does not fit stream s1");
+            });
+            agent.installBaseline(1, v1);
+            agent.start();
+            publish(pub, 2, v2);
+            awaitStatus("rejected", 2, "reason=activation-failed\ndetail=does not fit stream s1\nactive-version=1");
+            assertEquals(1, agent.installedVersion().orElseThrow());
+            assertArrayEquals(v1, agent.activeModel());
+        }
+    }
+}

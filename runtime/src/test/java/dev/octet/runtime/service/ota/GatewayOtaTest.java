@@ -1,0 +1,343 @@
+package dev.octet.runtime.service.ota;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.octet.mqtt.DurableOutbox;
+import dev.octet.mqtt.FsyncPolicy;
+import dev.octet.mqtt.MqttLink;
+import dev.octet.mqtt.MqttSettings;
+import dev.octet.ota.delta.TfliteBuffers;
+import dev.octet.ota.pkg.Keys;
+import dev.octet.ota.pkg.Packer;
+import dev.octet.ota.transfer.PackagePublisher;
+import dev.octet.ota.transfer.Topics;
+import dev.octet.runtime.TestModels;
+import dev.octet.runtime.pipeline.Bundled;
+import dev.octet.runtime.pipeline.InferenceResult;
+import dev.octet.runtime.pipeline.ResultSink;
+import dev.octet.runtime.pipeline.config.ConfigLoader;
+import dev.octet.runtime.service.GatewayService;
+import dev.octet.testing.MosquittoBroker;
+import dev.octet.testing.MosquittoExtension;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway service taking OTA packages while it runs: a real Mosquitto, the AD model over the bundled
+ * spectrogram replayed in a loop, packages published with the production packer and publisher.
+ */
+@ExtendWith(MosquittoExtension.class)
+class GatewayOtaTest {
+    private static final KeyPair KEY = Keys.generate();
+    private static final String STATUS = "octet/gw-ota/ota/status";
+
+    @TempDir
+    Path tmp;
+
+    private final Packer packer = new Packer(KEY.getPrivate(), "release-1", Clock.systemUTC());
+    private final List<String> statuses = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void pollQuickly() {
+        Awaitility.setDefaultPollInterval(Duration.ofMillis(5));
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
+    }
+
+    /** Results as the service hands them to its sinks, in order. */
+    private static final class Recorder implements ResultSink {
+        final List<InferenceResult> results = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void accept(InferenceResult r) {
+            results.add(r);
+        }
+
+        long count(String version) {
+            return results.stream().filter(r -> r.modelVersion().equals(version)).count();
+        }
+
+        /** Whether every result so far (a snapshot: the list grows while the service runs) has {@code version}. */
+        boolean allOf(String version) {
+            List<InferenceResult> now = List.copyOf(results);
+            return !now.isEmpty() && now.stream().allMatch(r -> r.modelVersion().equals(version));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private Path config(String uri, String healthWatch) throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        Keys.writePublic(keys.resolve("release-1.pub"), "release-1", KEY.getPublic());
+        Path f = tmp.resolve("octet.yaml");
+        Files.writeString(f, """
+                gateway: {id: gw-ota}
+                models:
+                  - id: ad01
+                    path: bundled:ad01
+                    version: "1"
+                streams:
+                  - id: toycar
+                    source: {type: replay_features, file: "bundled:ad01_spectrogram", loop: true, pace: true}
+                    sample_rate_hz: 500
+                    channels: 128
+                    windows: {size: 5, stride: 1}
+                    model: ad01
+                    postprocess:
+                      - anomaly_score: {threshold: 20.0}
+                    queue: {capacity: 64, backpressure: block}
+                queues:
+                  results: {capacity: 4096, backpressure: block}
+                sinks:
+                  - {type: file, path: results.jsonl}
+                mqtt: {uri: "%s", client_id: octet-gw-ota}
+                http: {port: 0}
+                ota:
+                  trusted_keys: [keys/release-1.pub]
+                  device_class: pi4
+                  models:
+                    - id: ad01
+                      latency_budget_ms: 2000
+                      health_watch: %s
+                """.formatted(uri, healthWatch));
+        return f;
+    }
+
+    private GatewayService start(Path config, Recorder sink) throws Exception {
+        GatewayService.Options options = GatewayService.Options.defaults().withStateDir(tmp.resolve("state"))
+                .withStdout(new PrintStream(OutputStream.nullOutputStream()))
+                .withMqttTuning(b -> b.reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                        .connectionTimeout(Duration.ofSeconds(5)))
+                .withOutbox(DurableOutbox.Config.builder().fsyncPolicy(FsyncPolicy.never()).build())
+                .withSink(sink);
+        GatewayService service = GatewayService.create(ConfigLoader.load(config), options);
+        service.start();
+        return service;
+    }
+
+    private static MqttLink link(String uri, String id) {
+        return MqttLink.start(MqttSettings.builder(uri, id).keepAlive(Duration.ofSeconds(10))
+                .connectionTimeout(Duration.ofSeconds(5))
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
+    }
+
+    private void publish(MqttLink pub, long version, byte[] pkg) throws Exception {
+        Path f = tmp.resolve("ad01-v" + version + ".otapkg");
+        Files.write(f, pkg);
+        new PackagePublisher(pub, Topics.DEFAULT).publish("ad01", version, f, 16384).get(30, TimeUnit.SECONDS);
+    }
+
+    private void awaitStatus(String state, long version, String extra) {
+        String prefix = "state=" + state + "\nmodel-id=ad01\nversion=" + version + "\n" + extra;
+        await().until(() -> statuses.stream().anyMatch(s -> s.startsWith(prefix)));
+    }
+
+    private static byte[] ad01() throws Exception {
+        return Bundled.read("bundled:ad01");
+    }
+
+    /** ad01 with a few weights of its first layer nudged by one step: a "retrained" version. */
+    private static byte[] retrained(byte[] model) throws Exception {
+        byte[] out = model.clone();
+        TfliteBuffers.Region first = TfliteBuffers.locate(out).get(0);
+        for (int i = 0; i < Math.min(64, first.length()); i += 4) {
+            out[first.offset() + i] = (byte) (out[first.offset() + i] ^ 1);
+        }
+        return out;
+    }
+
+    /** ad01 whose last layer's weights and bias are zero: its reconstruction is the same value everywhere. */
+    private static byte[] zeroedHead(byte[] model) throws Exception {
+        byte[] out = model.clone();
+        List<Integer> head = TfliteBuffers.lastLayerBuffers(out);
+        for (TfliteBuffers.Region r : TfliteBuffers.locate(out)) {
+            if (head.contains(r.index())) {
+                java.util.Arrays.fill(out, r.offset(), r.offset() + r.length(), (byte) 0);
+            }
+        }
+        return out;
+    }
+
+    /** Window numbers are consecutive (none dropped or run twice) and the version changes from a to b once. */
+    private static void assertSeamless(List<InferenceResult> results, String a, String b) {
+        List<String> versions = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            InferenceResult r = results.get(i);
+            if (i > 0) {
+                assertEquals(results.get(i - 1).windowSequence() + 1, r.windowSequence(), "window after "
+                        + results.get(i - 1).windowSequence());
+                assertTrue(r.windowStartNanos() > results.get(i - 1).windowStartNanos(), "time moves on");
+            }
+            if (versions.isEmpty() || !versions.get(versions.size() - 1).equals(r.modelVersion())) {
+                versions.add(r.modelVersion());
+            }
+        }
+        assertEquals(List.of(a, b), versions, "one switch, between two windows");
+    }
+
+    @Test
+    void a_new_version_is_validated_swapped_between_two_windows_kept_after_restart_and_its_status_resent(
+            MosquittoBroker broker) throws Exception {
+        Path config = config(broker.uri(), "{windows: 20}");
+        byte[] v1 = ad01();
+        byte[] v2 = retrained(v1);
+        try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink watcher = link(broker.uri(), "watcher")) {
+            await().until(() -> pub.isConnected() && watcher.isConnected());
+            watcher.subscribe(STATUS, 1, m -> statuses.add(m.payloadText())).get(5, TimeUnit.SECONDS);
+            Recorder first = new Recorder();
+            GatewayService service = start(config, first);
+            try {
+                awaitStatus("active", 1, "");
+                await().until(() -> first.count("1") >= 20);
+                publish(pub, 2, packer.pack(Packer.Spec.of("ad01", 2), v2, Optional.of(new Packer.Base(1, v1))));
+                awaitStatus("active", 2, "");
+                await().until(() -> first.count("2") >= 40);
+                await().until(() -> service.ota().healthWatchState("ad01").startsWith("PASSED"));
+                assertTrue(service.ota().lastValidationReport("ad01").contains("8 recorded windows"),
+                        service.ota().lastValidationReport("ad01"));
+
+                // The broker crashes and comes back with nothing retained (no persistence): the gateway publishes
+                // its status again. (A crash rather than a graceful stop: a broker that closes connections it has
+                // just accepted while stopping can leave a Paho connect thread spinning forever.)
+                statuses.clear();
+                broker.kill();
+                broker.restart();
+                await().until(() -> statuses.stream().anyMatch(s -> s.startsWith(
+                        "state=active\nmodel-id=ad01\nversion=2\n")));
+            } finally {
+                service.close();
+            }
+            assertSeamless(first.results, "1", "2");
+
+            Recorder second = new Recorder();
+            GatewayService again = start(config, second);
+            try {
+                await().until(() -> second.results.size() >= 20);
+                assertTrue(second.allOf("2"), "the updated model runs after a restart");
+                assertEquals(0, second.results.get(0).windowSequence());
+            } finally {
+                again.close();
+            }
+        }
+    }
+
+    @Test
+    void a_slot_model_that_no_longer_fits_the_streams_gives_way_to_the_configured_file(MosquittoBroker broker)
+            throws Exception {
+        Path config = config(broker.uri(), "{windows: 20}");
+        dev.octet.ota.slot.SlotStore.open(tmp.resolve("state/ota/ad01/slots"))
+                .install("ad01", 5, TestModels.bytes("kws01_dscnn_int8.tflite"));
+        try (MqttLink watcher = link(broker.uri(), "watcher")) {
+            await().until(watcher::isConnected);
+            watcher.subscribe(STATUS, 1, m -> statuses.add(m.payloadText())).get(5, TimeUnit.SECONDS);
+            Recorder sink = new Recorder();
+            GatewayService service = start(config, sink);
+            try {
+                awaitStatus("active", 1, "active-version=1");
+                await().until(() -> sink.results.size() >= 20);
+                assertTrue(sink.allOf("1"));
+                assertEquals(1, service.ota().agent("ad01").orElseThrow().installedVersion().orElseThrow(),
+                        "the slot store agrees with what runs");
+            } finally {
+                service.close();
+            }
+        }
+    }
+
+    @Test
+    void a_model_that_does_not_fit_the_stream_is_rejected_with_its_reason(MosquittoBroker broker) throws Exception {
+        Path config = config(broker.uri(), "{windows: 20}");
+        try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink watcher = link(broker.uri(), "watcher")) {
+            await().until(() -> pub.isConnected() && watcher.isConnected());
+            watcher.subscribe(STATUS, 1, m -> statuses.add(m.payloadText())).get(5, TimeUnit.SECONDS);
+            Recorder sink = new Recorder();
+            GatewayService service = start(config, sink);
+            try {
+                awaitStatus("active", 1, "");
+                publish(pub, 2, packer.pack(Packer.Spec.of("ad01", 2), TestModels.bytes("kws01_dscnn_int8.tflite")));
+                awaitStatus("rejected", 2, "reason=input-contract\ndetail=stream toycar gives 640 values");
+                int before = sink.results.size();
+                await().until(() -> sink.results.size() >= before + 20);
+                assertTrue(sink.allOf("1"), "the active model is untouched");
+                assertEquals(1, service.ota().agent("ad01").orElseThrow().installedVersion().orElseThrow());
+            } finally {
+                service.close();
+            }
+        }
+    }
+
+    @Test
+    void a_version_failing_its_health_watch_is_rolled_back_and_never_taken_again(MosquittoBroker broker)
+            throws Exception {
+        Path config = config(broker.uri(), "{windows: 20, max_bad_outputs: 0}");
+        byte[] v1 = ad01();
+        try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink watcher = link(broker.uri(), "watcher")) {
+            await().until(() -> pub.isConnected() && watcher.isConnected());
+            watcher.subscribe(STATUS, 1, m -> statuses.add(m.payloadText())).get(5, TimeUnit.SECONDS);
+            Recorder first = new Recorder();
+            GatewayService service = start(config, first);
+            try {
+                awaitStatus("active", 1, "");
+                await().until(() -> first.count("1") >= 20);
+                publish(pub, 3, packer.pack(Packer.Spec.of("ad01", 3), zeroedHead(v1)));
+                awaitStatus("rolled-back", 3, "reason=health-outputs");
+                assertTrue(statuses.stream().anyMatch(s -> s.startsWith("state=active\nmodel-id=ad01\nversion=3\n")),
+                        "validation passed and v3 went live first: " + statuses);
+                assertTrue(statuses.stream().anyMatch(s -> s.startsWith("state=rolled-back\nmodel-id=ad01\nversion=3\n")
+                        && s.endsWith("active-version=1\n")), statuses.toString());
+                await().until(() -> {
+                    List<InferenceResult> r = List.copyOf(first.results); // a snapshot: it grows meanwhile
+                    return r.size() > 20 && r.subList(r.size() - 20, r.size()).stream()
+                            .allMatch(x -> x.modelVersion().equals("1"));
+                });
+            } finally {
+                service.close();
+            }
+            // v3 ran on consecutive windows and v1 took over again on the next one.
+            List<String> versions = new ArrayList<>();
+            for (int i = 0; i < first.results.size(); i++) {
+                if (i > 0) {
+                    assertEquals(first.results.get(i - 1).windowSequence() + 1, first.results.get(i).windowSequence());
+                }
+                String v = first.results.get(i).modelVersion();
+                if (versions.isEmpty() || !versions.get(versions.size() - 1).equals(v)) {
+                    versions.add(v);
+                }
+            }
+            assertEquals(List.of("1", "3", "1"), versions);
+
+            // Restart: the retained announcement of v3 is still there; it is not taken again.
+            statuses.clear();
+            Recorder second = new Recorder();
+            GatewayService again = start(config, second);
+            try {
+                await().until(() -> second.results.size() >= 50);
+                awaitStatus("rolled-back", 3, "reason=health-outputs");
+                assertTrue(second.allOf("1"));
+                assertFalse(statuses.stream().anyMatch(s -> s.contains("state=downloading")
+                        || s.startsWith("state=active\nmodel-id=ad01\nversion=3")), statuses.toString());
+            } finally {
+                again.close();
+            }
+        }
+    }
+}
