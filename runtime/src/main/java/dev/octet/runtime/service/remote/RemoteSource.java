@@ -223,7 +223,7 @@ public abstract class RemoteSource implements SensorSource {
     private void deliver(NodeMessage m, long arrival, long arrivalEpoch) {
         if (m.seq() != null) {
             Long last = lastSeq;
-            if (last != null && m.seq() <= last && m.seq() != 0) {
+            if (last != null && m.seq() <= last && !(m.seq() == 0 && last > 0)) {
                 duplicates.incrementAndGet();
                 return;
             }
