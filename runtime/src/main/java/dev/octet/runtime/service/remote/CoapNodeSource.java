@@ -222,9 +222,9 @@ public final class CoapNodeSource extends RemoteSource {
                 long silentMillis = (now - (answered ? lastNotification : registeredAt)) / 1_000_000;
                 long allowed = answered ? maxAgeMillis + pollMillis : timeoutMillis;
                 if (silentMillis > allowed) {
-                    connectionLost(answered ? "no notification for " + silentMillis + " ms (Max-Age "
-                            + maxAgeMillis / 1000 + " s); registering again"
-                            : "no answer to the registration within " + timeoutMillis + " ms", null);
+                    connectionLost(answered ? "no notification from " + uri + " for " + silentMillis
+                            + " ms (Max-Age " + maxAgeMillis / 1000 + " s); registering again"
+                            : "no answer from " + uri + " to the registration within " + timeoutMillis + " ms", null);
                     connect();
                 }
             }
