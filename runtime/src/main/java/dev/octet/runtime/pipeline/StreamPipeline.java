@@ -46,7 +46,7 @@ public final class StreamPipeline {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong discarded = new AtomicLong();
     private final AtomicLong sourceErrors = new AtomicLong();
-    private final AtomicLong restarts = new AtomicLong();
+    private volatile long lastRestart;
     private volatile boolean awaitingData;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile long lastDropped;
@@ -107,14 +107,14 @@ public final class StreamPipeline {
             public void onSample(long nanos, long epochMicros, float[] values, int offset) {
                 if (awaitingData) {
                     awaitingData = false;
-                    health.dataFlows("samples flow again after restart " + restarts.get());
+                    health.dataFlows("samples flow again after restart " + lastRestart);
                 }
                 windower.push(nanos, epochMicros, values, offset);
             }
 
             @Override
             public void onRestart(long attempt, String why) {
-                restarts.incrementAndGet();
+                lastRestart = attempt;
                 windower.reset(); // the failed source's last samples and the new source's first are not contiguous
                 health.restarting("recovering: restart " + attempt + " after: " + why);
                 awaitingData = true;
@@ -240,6 +240,7 @@ public final class StreamPipeline {
         BoundedQueue.Stats q = windows.stats();
         return new StreamStatus(id, health.health(), health.reason(), windower.sampleCount(),
                 windower.windowCount(), q.dropped(), discarded.get(), inferences.get(), failures.get(),
-                sourceErrors.get(), q, restarts.get());
+                sourceErrors.get(), q,
+                source instanceof dev.octet.runtime.pipeline.source.SupervisedSource s ? s.restarts() : 0);
     }
 }
