@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapHandler;
@@ -72,7 +71,6 @@ public final class CoapNodeSource extends RemoteSource {
     private CoapEndpoint endpoint;
     private CoapClient client;
     private CoapObserveRelation relation;
-    private ScheduledFuture<?> ticker;
     private boolean polling;
     private long registeredAt;
     private volatile int generation;
@@ -127,7 +125,7 @@ public final class CoapNodeSource extends RemoteSource {
         polling = !observe;
         c.execute(this::connect);
         // One periodic check drives everything: polls, registration timeouts, silent observations.
-        ticker = c.scheduleWithFixedDelay(this::tick, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+        c.scheduleWithFixedDelay(this::tick, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override
