@@ -69,6 +69,21 @@ class CoapNodeSourceServiceTest {
         }
     }
 
+    /** Waits; on timeout prints every thread's stack (a stuck client thread is the likely cause) and fails. */
+    private static void awaitOrDumpThreads(java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await().until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            Thread.getAllStackTraces().forEach((t, stack) -> {
+                System.err.println("thread " + t.getName() + " " + t.getState());
+                for (StackTraceElement f : stack) {
+                    System.err.println("    at " + f);
+                }
+            });
+            throw e;
+        }
+    }
+
     @Test
     void observed_readings_reach_the_model_and_observation_resumes_after_the_node_restarts(MosquittoBroker broker)
             throws Exception {
@@ -87,10 +102,12 @@ class CoapNodeSourceServiceTest {
                 await().until(() -> stream.status().samples() == 1); // the registration's answer: frame 0
                 feed(first, stream, frames, 1, 12, true);
                 assertReferenceScores(dashboard);
-                assertEquals(StreamHealth.OK, stream.health(), stream.status().reason());
+                // OK; on a loaded machine a notification may come later than Max-Age, and the stream may have been
+                // degraded and registered again meanwhile: then it is OK again after three good windows.
+                await().until(() -> stream.health() == StreamHealth.OK);
 
                 first.close(); // the node goes away: no notifications past Max-Age, so the stream degrades
-                await().until(() -> stream.health() == StreamHealth.DEGRADED);
+                awaitOrDumpThreads(() -> stream.health() == StreamHealth.DEGRADED);
                 assertTrue(stream.status().reason().contains("coap://127.0.0.1:" + port), stream.status().reason());
 
                 // The node reboots on the same port without any observer: the gateway registers again.
@@ -98,9 +115,9 @@ class CoapNodeSourceServiceTest {
                         MediaTypeRegistry.APPLICATION_JSON)) {
                     await().until(() -> second.observers() == 1 && stream.status().samples() == 13);
                     long inferences = stream.status().inferences();
-                    feed(second, stream, frames, 13, 20, true);
-                    await().until(() -> stream.health() == StreamHealth.OK);
-                    assertTrue(stream.status().inferences() >= inferences + 3);
+                    feed(second, stream, frames, 13, 30, true);
+                    await().until(() -> stream.health() == StreamHealth.OK
+                            && stream.status().inferences() >= inferences + 3);
                 }
             }
         }

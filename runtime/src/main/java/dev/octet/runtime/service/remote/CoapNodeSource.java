@@ -226,10 +226,15 @@ public final class CoapNodeSource extends RemoteSource {
                     connect();
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Whatever went wrong, the periodic check must go on (an escaping throwable would cancel it).
             LOG.log(System.Logger.Level.WARNING, name() + ": " + e, e);
             connectionLost(e.toString(), e);
-            teardown();
+            try {
+                teardown();
+            } catch (RuntimeException | Error again) {
+                LOG.log(System.Logger.Level.WARNING, name() + ": teardown: " + again);
+            }
         }
     }
 
