@@ -7,7 +7,9 @@ import java.util.function.BiConsumer;
  * <ul>
  * <li>OK → DEGRADED on a failed window, a dropped window or a non-fatal source error;</li>
  * <li>DEGRADED → OK after {@code recoverAfter} consecutive good windows;</li>
- * <li>any → FAILED after {@code failAfter} consecutive failed windows or a fatal source error. FAILED is final.</li>
+ * <li>any → FAILED after {@code failAfter} consecutive failed windows or a fatal source error;</li>
+ * <li>FAILED → OK only through a restart of the source ({@link #restarting}, then {@link #dataFlows}); otherwise
+ * FAILED is final.</li>
  * </ul>
  */
 public final class HealthTracker {
@@ -18,6 +20,7 @@ public final class HealthTracker {
     private String reason = "";
     private int consecutiveFailures;
     private int consecutiveSuccesses;
+    private boolean recovering;
 
     /**
      * @param onChange called outside the tracker's lock, on the reporting thread, with the new state and the reason;
@@ -61,6 +64,7 @@ public final class HealthTracker {
             consecutiveSuccesses = 0;
             consecutiveFailures++;
             if (consecutiveFailures >= failAfter) {
+                recovering = false;
                 changed = set(StreamHealth.FAILED, consecutiveFailures + " consecutive failed windows; last: " + why);
             } else {
                 changed = set(StreamHealth.DEGRADED, "window failed: " + why);
@@ -68,6 +72,39 @@ public final class HealthTracker {
             r = reason;
         }
         notify(changed, r);
+    }
+
+    /**
+     * The FAILED stream's source is being restarted: it stays FAILED (reason {@code why}) until {@link #dataFlows}.
+     * Does nothing unless FAILED.
+     */
+    public synchronized void restarting(String why) {
+        if (health == StreamHealth.FAILED) {
+            recovering = true;
+            reason = why;
+            consecutiveFailures = 0;
+            consecutiveSuccesses = 0;
+        }
+    }
+
+    /** Whether a restarted source is awaited (FAILED, but its windows are processed again). */
+    public synchronized boolean recovering() {
+        return recovering;
+    }
+
+    /** Samples arrive from a restarted source: FAILED → OK. Does nothing unless {@link #recovering()}. */
+    public void dataFlows(String why) {
+        String r = null;
+        synchronized (this) {
+            if (!recovering || health != StreamHealth.FAILED) {
+                return;
+            }
+            recovering = false;
+            health = StreamHealth.OK;
+            reason = why;
+            r = reason;
+        }
+        notify(StreamHealth.OK, r);
     }
 
     public void windowsDropped(long count) {
@@ -79,6 +116,10 @@ public final class HealthTracker {
             StreamHealth changed;
             String r;
             synchronized (this) {
+                recovering = false;
+                if (health == StreamHealth.FAILED) {
+                    reason = "source failed: " + why; // a restart failed again: say why
+                }
                 changed = set(StreamHealth.FAILED, "source failed: " + why);
                 r = reason;
             }

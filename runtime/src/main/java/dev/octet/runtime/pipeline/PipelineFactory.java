@@ -15,7 +15,9 @@ import dev.octet.runtime.pipeline.sink.FileSink;
 import dev.octet.runtime.pipeline.sink.MqttPublisher;
 import dev.octet.runtime.pipeline.sink.MqttResultSink;
 import dev.octet.runtime.pipeline.sink.StdoutSink;
+import dev.octet.runtime.pipeline.source.RestartPolicy;
 import dev.octet.runtime.pipeline.source.SampleSource;
+import dev.octet.runtime.pipeline.source.SupervisedSource;
 import dev.octet.runtime.pipeline.source.SourceFactory;
 import dev.octet.runtime.pipeline.source.SourceRegistry;
 import java.io.IOException;
@@ -136,6 +138,12 @@ public final class PipelineFactory {
         } catch (IOException | RuntimeException e) {
             problems.add(new ConfigError(at + ".source", "cannot open the source: " + e.getMessage()));
             return null;
+        }
+        RestartPolicy restart = config.health().restart();
+        if (restart.enabled() && !SourceRegistry.builtin().types().contains(s.source().type())) {
+            // Devices and nodes come back; the runtime's own replays and simulations fail only on a bad file, where
+            // a restart would fail the same way.
+            source = new SupervisedSource(s.id(), source, () -> factory.create(s), restart);
         }
         created.add(source);
         ModelConfig m = config.models().get(s.model());

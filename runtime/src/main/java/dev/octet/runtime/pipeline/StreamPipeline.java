@@ -22,7 +22,8 @@ import java.util.function.BiConsumer;
  * so a slow or failing stream never holds up another.
  *
  * <p>A window whose processing throws is counted and reported to the stream's {@link HealthTracker}; once the
- * stream is FAILED its windows are discarded (the source is not blocked) until the pipeline is rebuilt.
+ * stream is FAILED its windows are discarded (the source is not blocked) until the pipeline is rebuilt, or until a
+ * restarted source ({@link dev.octet.runtime.pipeline.source.SupervisedSource}) delivers samples again.
  */
 public final class StreamPipeline {
     /** Where a stream's results go (the pipeline's result queue). */
@@ -45,6 +46,8 @@ public final class StreamPipeline {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong discarded = new AtomicLong();
     private final AtomicLong sourceErrors = new AtomicLong();
+    private volatile long lastRestart;
+    private volatile boolean awaitingData;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile long lastDropped;
     private volatile WindowObserver observer;
@@ -123,7 +126,19 @@ public final class StreamPipeline {
         return new SampleListener() {
             @Override
             public void onSample(long nanos, long epochMicros, float[] values, int offset) {
+                if (awaitingData) {
+                    awaitingData = false;
+                    health.dataFlows("samples flow again after restart " + lastRestart);
+                }
                 windower.push(nanos, epochMicros, values, offset);
+            }
+
+            @Override
+            public void onRestart(long attempt, String why) {
+                lastRestart = attempt;
+                windower.reset(); // the failed source's last samples and the new source's first are not contiguous
+                health.restarting("recovering: restart " + attempt + " after: " + why);
+                awaitingData = true;
             }
 
             @Override
@@ -195,7 +210,7 @@ public final class StreamPipeline {
     }
 
     private void handle(WindowBuffer window) throws InterruptedException {
-        if (health.health() == StreamHealth.FAILED) {
+        if (health.health() == StreamHealth.FAILED && !health.recovering()) {
             discarded.incrementAndGet();
             return;
         }
@@ -263,6 +278,7 @@ public final class StreamPipeline {
         BoundedQueue.Stats q = windows.stats();
         return new StreamStatus(id, health.health(), health.reason(), windower.sampleCount(),
                 windower.windowCount(), q.dropped(), discarded.get(), inferences.get(), failures.get(),
-                sourceErrors.get(), q);
+                sourceErrors.get(), q,
+                source instanceof dev.octet.runtime.pipeline.source.SupervisedSource s ? s.restarts() : 0);
     }
 }

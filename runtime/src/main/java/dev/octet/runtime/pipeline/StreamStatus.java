@@ -10,8 +10,9 @@ package dev.octet.runtime.pipeline;
  * @param inferences       results produced
  * @param failures         windows whose preprocessing, model or postprocessing threw
  * @param sourceErrors     errors reported by the source
+ * @param restarts         attempts to reopen the failed source (including attempts whose opening failed)
  */
 public record StreamStatus(String streamId, StreamHealth health, String reason, long samples, long windows,
                            long windowsDropped, long windowsDiscarded, long inferences, long failures,
-                           long sourceErrors, BoundedQueue.Stats windowQueue) {
+                           long sourceErrors, BoundedQueue.Stats windowQueue, long restarts) {
 }

@@ -131,7 +131,8 @@ public final class GatewayService implements AutoCloseable {
         MqttSettings settings = config.mqtt().isPresent() ? settings(config, options) : null;
         HardwareSources hardware = options.hardware() != null ? options.hardware() : HardwareSources.pi4j();
         try {
-            SourceRegistry registry = options.sources().apply(hardware.register(SourceRegistry.builtin()));
+            SourceRegistry registry = options.sources().apply(new dev.octet.runtime.service.remote.RemoteSources(
+                    settings).register(hardware.register(SourceRegistry.builtin())));
             OutboxPublisher publisher = new OutboxPublisher();
             Metrics metrics = new Metrics();
             PipelineFactory factory = PipelineFactory.defaults().withSources(registry).withStdout(options.stdout())

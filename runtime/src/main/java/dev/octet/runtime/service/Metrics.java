@@ -87,6 +87,10 @@ public final class Metrics implements ResultSink {
         for (StreamStatus s : streams) {
             line(b, "octet_stream_health", s.streamId(), healthValue(s.health()));
         }
+        header(b, "octet_stream_restarts_total", "counter", "Times the stream's failed source was closed and reopened.");
+        for (StreamStatus s : streams) {
+            line(b, "octet_stream_restarts_total", s.streamId(), s.restarts());
+        }
         if (p != null) {
             BoundedQueue.Stats r = p.resultQueue();
             header(b, "octet_result_queue_depth", "gauge", "Results waiting for the sinks.");

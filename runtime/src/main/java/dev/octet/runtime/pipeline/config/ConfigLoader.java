@@ -20,6 +20,7 @@ import dev.octet.runtime.pipeline.config.OctetConfig.FftMagnitudeStep;
 import dev.octet.runtime.pipeline.config.OctetConfig.FileSink;
 import dev.octet.runtime.pipeline.config.OctetConfig.FramesStep;
 import dev.octet.runtime.pipeline.config.OctetConfig.HealthConfig;
+import dev.octet.runtime.pipeline.source.RestartPolicy;
 import dev.octet.runtime.pipeline.config.OctetConfig.HttpConfig;
 import dev.octet.runtime.pipeline.config.OctetConfig.LogMelStep;
 import dev.octet.runtime.pipeline.config.OctetConfig.ModelConfig;
@@ -168,9 +169,10 @@ public final class ConfigLoader {
         if (h != null) {
             Integer failAfter = h.int32("fail_after", false, 5, 1, 1_000_000);
             Integer recoverAfter = h.int32("recover_after", false, 10, 1, 1_000_000);
+            RestartPolicy restart = restart(h.object("restart", false));
             h.finish();
-            if (failAfter != null && recoverAfter != null) {
-                health = new HealthConfig(failAfter, recoverAfter);
+            if (failAfter != null && recoverAfter != null && restart != null) {
+                health = new HealthConfig(failAfter, recoverAfter, restart);
             }
         }
         Map<String, ModelConfig> models = models(top);
@@ -194,6 +196,25 @@ public final class ConfigLoader {
             return null;
         }
         return new OctetConfig(file, gatewayId, models, streams, sinks, resultQueue, health, mqtt, http, ota);
+    }
+
+    /** {@code health.restart}: {@code enabled}, {@code initial_ms}, {@code max_ms}; null if it has problems. */
+    private static RestartPolicy restart(Fields r) {
+        if (r == null) {
+            return RestartPolicy.DEFAULT;
+        }
+        Boolean enabled = r.bool("enabled", false, true);
+        Integer initial = r.int32("initial_ms", false, 1000, 1, 3_600_000);
+        Integer max = r.int32("max_ms", false, 60_000, 1, 3_600_000);
+        if (initial != null && max != null && max < initial) {
+            r.problem("max_ms", "must be at least initial_ms (" + initial + ")");
+            max = null;
+        }
+        r.finish();
+        if (enabled == null || initial == null || max == null) {
+            return null;
+        }
+        return new RestartPolicy(enabled, java.time.Duration.ofMillis(initial), java.time.Duration.ofMillis(max));
     }
 
     private String id(Fields f, String key) {

@@ -110,7 +110,12 @@ public record OctetConfig(Path file, String gatewayId, Map<String, ModelConfig> 
     public record QueueConfig(int capacity, Backpressure backpressure) {
     }
 
-    public record HealthConfig(int failAfter, int recoverAfter) {
+    /** @param restart when a stream whose source failed is restarted */
+    public record HealthConfig(int failAfter, int recoverAfter,
+                               dev.octet.runtime.pipeline.source.RestartPolicy restart) {
+        public HealthConfig(int failAfter, int recoverAfter) {
+            this(failAfter, recoverAfter, dev.octet.runtime.pipeline.source.RestartPolicy.DEFAULT);
+        }
     }
 
     /** A preprocessing step, by its configuration name. */

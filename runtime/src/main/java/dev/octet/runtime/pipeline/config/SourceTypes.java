@@ -37,6 +37,10 @@ public final class SourceTypes {
         return new Param(name, Kind.CHOICE, false, fallback, 0, 0, false, List.of(choices));
     }
 
+    private static Param optionalFile(String name) {
+        return new Param(name, Kind.FILE, false, null, 0, 0, false, List.of());
+    }
+
     private static final Param LOOP = p("loop", Kind.BOOL, false, 0, 0);
     private static final Param PACE = p("pace", Kind.BOOL, false, 0, 0);
 
@@ -60,8 +64,13 @@ public final class SourceTypes {
         TYPES.put("bme280", List.of(p("bus", Kind.INT, 1L, 0, 255), p("address", Kind.INT, 0x76L, 0x76, 0x77)));
         TYPES.put("mcp3008", List.of(p("spi_bus", Kind.INT, 0L, 0, 7), p("chip_select", Kind.INT, 0L, 0, 1),
                 p("inputs", Kind.INT_LIST, null, 0, 7), positive("vref", 3.3, 5.5)));
-        TYPES.put("mqtt_node", List.of(required("topic", Kind.STRING), choice("format", "json", "json", "float32")));
-        TYPES.put("coap_node", List.of(required("uri", Kind.STRING), p("observe", Kind.BOOL, true, 0, 0)));
+        TYPES.put("mqtt_node", List.of(required("topic", Kind.STRING), choice("format", "json", "json", "csv", "f32le"),
+                p("qos", Kind.INT, 1L, 0, 2)));
+        TYPES.put("coap_node", List.of(required("uri", Kind.STRING),
+                choice("format", "auto", "auto", "json", "csv", "f32le"), p("observe", Kind.BOOL, true, 0, 0),
+                p("poll_interval_ms", Kind.INT, 1000L, 10, 86_400_000), p("timeout_ms", Kind.INT, 5000L, 10, 600_000),
+                p("psk_identity", Kind.STRING, null, 0, 0), p("psk_key", Kind.STRING, null, 0, 0),
+                optionalFile("psk_key_file")));
     }
 
     private SourceTypes() {
@@ -93,15 +102,56 @@ public final class SourceTypes {
                 case NUMBER -> f.number(param.name(), param.required(), (Double) param.fallback(), param.min(),
                         param.max(), param.exclusiveMin());
                 case CHOICE -> choice(f, param);
-                case FILE -> file(f, param.name(), baseDir);
+                case FILE -> param.required() || f.has(param.name()) ? file(f, param.name(), baseDir) : null;
                 case INT_LIST -> intList(f, param, problems);
             };
             if (v != null) {
                 values.put(param.name(), v);
             }
         }
+        checkRemote(f, type, values);
         f.finish();
         return problems.size() == before ? new OctetConfig.SourceConfig(type, values) : null;
+    }
+
+    /** The network sources' fields that depend on each other. */
+    private static void checkRemote(Fields f, String type, Map<String, Object> values) {
+        if (type.equals("mqtt_node") && values.get("topic") instanceof String topic) {
+            try {
+                dev.octet.mqtt.Topics.validateFilter(topic);
+            } catch (IllegalArgumentException e) {
+                f.problem("topic", e.getMessage());
+            }
+        }
+        if (!type.equals("coap_node") || !(values.get("uri") instanceof String uri)) {
+            return;
+        }
+        boolean secure = uri.startsWith("coaps://");
+        if (!secure && !uri.startsWith("coap://")) {
+            f.problem("uri", "expected coap://host[:port]/path or coaps://..., got \"" + uri + "\"");
+            return;
+        }
+        try {
+            java.net.URI u = new java.net.URI(uri);
+            if (u.getHost() == null) {
+                f.problem("uri", "no host in \"" + uri + "\"");
+            }
+        } catch (java.net.URISyntaxException e) {
+            f.problem("uri", "not a URI: " + e.getMessage());
+        }
+        boolean hasKey = values.containsKey("psk_key") || values.containsKey("psk_key_file");
+        if (values.containsKey("psk_key") && values.containsKey("psk_key_file")) {
+            f.problem("psk_key", "give psk_key or psk_key_file, not both");
+        }
+        if (secure && (!hasKey || !values.containsKey("psk_identity"))) {
+            f.problem("uri", "coaps:// needs psk_identity and psk_key (or psk_key_file)");
+        }
+        if (!secure && (hasKey || values.containsKey("psk_identity"))) {
+            f.problem("psk_identity", "a pre-shared key is only used with a coaps:// uri");
+        }
+        if (values.get("psk_key") instanceof String hex && !hex.strip().matches("([0-9a-fA-F]{2})+")) {
+            f.problem("psk_key", "expected the key as hexadecimal digits (an even number of them)");
+        }
     }
 
     private static Object choice(Fields f, Param param) {

@@ -34,4 +34,14 @@ public interface SampleListener {
 
     /** The source has no more samples (end of a replayed file). */
     void onEnd();
+
+    /**
+     * A supervisor ({@link SupervisedSource}) closed the failed source and is about to start a reopened one;
+     * samples that follow belong to the new one. Called before the new source's first sample.
+     *
+     * @param attempt the restart's number for this stream (1, 2, ...)
+     * @param why     what failed
+     */
+    default void onRestart(long attempt, String why) {
+    }
 }

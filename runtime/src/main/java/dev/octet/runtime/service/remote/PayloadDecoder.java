@@ -1,0 +1,226 @@
+package dev.octet.runtime.service.remote;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a node's payload into {@link NodeMessage}s, checking everything before anything is delivered: a payload is
+ * either entirely valid or refused with a {@link PayloadFormatException} that says where it went wrong.
+ *
+ * <p>JSON: an object {@code {"t": <epoch ms>, "seq": <n>, "values": [v0, v1, ..]}} (one sample) or
+ * {@code {"t": .., "seq": .., "samples": [[..], [..]]}} (several, the first at {@code t}); {@code t} and {@code seq}
+ * are optional, other keys are refused (a typo must not silently lose a timestamp). Or a top-level array of such
+ * objects (one message each), or a top-level array of value arrays (several samples, no time or sequence).
+ */
+public final class PayloadDecoder {
+    /** Largest payload accepted; a node's message is a handful of samples, not a recording. */
+    public static final int MAX_PAYLOAD_BYTES = 1 << 20;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> KEYS = Set.of("t", "seq", "values", "samples");
+
+    private final PayloadFormat format;
+    private final int channels;
+
+    public PayloadDecoder(PayloadFormat format, int channels) {
+        if (channels < 1) {
+            throw new IllegalArgumentException("channels must be >= 1");
+        }
+        this.format = format;
+        this.channels = channels;
+    }
+
+    public PayloadFormat format() {
+        return format;
+    }
+
+    /** The messages in {@code payload}, in order. */
+    public List<NodeMessage> decode(byte[] payload) throws PayloadFormatException {
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            throw new PayloadFormatException(payload.length + " bytes is more than the " + MAX_PAYLOAD_BYTES
+                    + " accepted");
+        }
+        if (payload.length == 0) {
+            throw new PayloadFormatException("empty payload");
+        }
+        return switch (format) {
+            case JSON -> json(payload);
+            case CSV -> List.of(new NodeMessage(null, null, csv(text(payload))));
+            case F32LE -> List.of(new NodeMessage(null, null, f32le(payload)));
+        };
+    }
+
+    private List<float[]> f32le(byte[] payload) throws PayloadFormatException {
+        int frame = 4 * channels;
+        if (payload.length % frame != 0) {
+            throw new PayloadFormatException(payload.length + " bytes is not a whole number of " + channels
+                    + "-channel float32 samples (" + frame + " bytes each)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        List<float[]> out = new ArrayList<>(payload.length / frame);
+        for (int s = 0; s < payload.length / frame; s++) {
+            float[] v = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                v[c] = b.getFloat();
+                if (!Float.isFinite(v[c])) {
+                    throw new PayloadFormatException("sample " + s + ", channel " + c + ": " + v[c]
+                            + " is not a finite number");
+                }
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static String text(byte[] payload) throws PayloadFormatException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
+        } catch (CharacterCodingException e) {
+            throw new PayloadFormatException("not UTF-8 text", e);
+        }
+    }
+
+    private List<float[]> csv(String text) throws PayloadFormatException {
+        List<float[]> out = new ArrayList<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] fields = line.split(",", -1);
+            if (fields.length != channels) {
+                throw new PayloadFormatException("line " + (i + 1) + ": " + fields.length + " values, the stream has "
+                        + channels + " channels");
+            }
+            float[] v = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                v[c] = number(fields[c].strip(), "line " + (i + 1) + ", value " + (c + 1));
+            }
+            out.add(v);
+        }
+        if (out.isEmpty()) {
+            throw new PayloadFormatException("no samples");
+        }
+        return out;
+    }
+
+    private static float number(String s, String where) throws PayloadFormatException {
+        float f;
+        try {
+            f = Float.parseFloat(s);
+        } catch (NumberFormatException e) {
+            throw new PayloadFormatException(where + ": '" + s + "' is not a number");
+        }
+        if (!Float.isFinite(f) || s.endsWith("f") || s.endsWith("F") || s.endsWith("d") || s.endsWith("D")) {
+            throw new PayloadFormatException(where + ": '" + s + "' is not a finite decimal number");
+        }
+        return f;
+    }
+
+    private List<NodeMessage> json(byte[] payload) throws PayloadFormatException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new PayloadFormatException("malformed JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new PayloadFormatException("unreadable JSON: " + e.getMessage(), e);
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new PayloadFormatException("no JSON value");
+        }
+        if (root.isObject()) {
+            return List.of(object(root, "$"));
+        }
+        if (!root.isArray() || root.isEmpty()) {
+            throw new PayloadFormatException("expected an object or a non-empty array, got " + root.getNodeType());
+        }
+        if (root.get(0).isArray()) {
+            return List.of(new NodeMessage(null, null, sampleList(root, "$")));
+        }
+        List<NodeMessage> out = new ArrayList<>(root.size());
+        for (int i = 0; i < root.size(); i++) {
+            JsonNode e = root.get(i);
+            if (!e.isObject()) {
+                throw new PayloadFormatException("$[" + i + "]: expected an object like the others, got "
+                        + e.getNodeType());
+            }
+            out.add(object(e, "$[" + i + "]"));
+        }
+        return out;
+    }
+
+    private NodeMessage object(JsonNode o, String at) throws PayloadFormatException {
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KEYS.contains(k)) {
+                throw new PayloadFormatException(at + "." + k + ": unknown key (t, seq, values, samples)");
+            }
+        }
+        Long t = integer(o.get("t"), at + ".t");
+        Long seq = integer(o.get("seq"), at + ".seq");
+        JsonNode values = o.get("values");
+        JsonNode samples = o.get("samples");
+        if ((values == null) == (samples == null)) {
+            throw new PayloadFormatException(at + ": needs exactly one of \"values\" (one sample) and \"samples\"");
+        }
+        List<float[]> list = values != null ? List.of(sample(values, at + ".values")) : sampleList(samples,
+                at + ".samples");
+        return new NodeMessage(seq, t, list);
+    }
+
+    private static Long integer(JsonNode n, String at) throws PayloadFormatException {
+        if (n == null) {
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+            throw new PayloadFormatException(at + ": expected a non-negative integer, got " + n);
+        }
+        return n.asLong();
+    }
+
+    private List<float[]> sampleList(JsonNode a, String at) throws PayloadFormatException {
+        if (!a.isArray() || a.isEmpty()) {
+            throw new PayloadFormatException(at + ": expected a non-empty array of samples");
+        }
+        List<float[]> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            out.add(sample(a.get(i), at + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    private float[] sample(JsonNode a, String at) throws PayloadFormatException {
+        if (!a.isArray()) {
+            throw new PayloadFormatException(at + ": expected an array of numbers, got " + a.getNodeType());
+        }
+        if (a.size() != channels) {
+            throw new PayloadFormatException(at + ": " + a.size() + " values, the stream has " + channels
+                    + " channels");
+        }
+        float[] v = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            JsonNode n = a.get(c);
+            if (!n.isNumber()) {
+                throw new PayloadFormatException(at + "[" + c + "]: expected a number, got " + n);
+            }
+            v[c] = n.floatValue();
+            if (!Float.isFinite(v[c])) {
+                throw new PayloadFormatException(at + "[" + c + "]: " + n + " is out of float32 range");
+            }
+        }
+        return v;
+    }
+}
