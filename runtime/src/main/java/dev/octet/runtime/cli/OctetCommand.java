@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         description = "Runs int8 TensorFlow Lite models on IoT gateways, bit-exact with TensorFlow Lite Micro.",
         subcommands = {InspectCommand.class, InferCommand.class, DemoCommand.class, RunCommand.class,
                 QuantizeCommand.class, BenchCommand.class,
+                NodesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class OctetCommand implements Runnable {
     public static final int EXIT_MODEL_ERROR = 3;
