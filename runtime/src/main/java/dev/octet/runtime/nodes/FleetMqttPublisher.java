@@ -22,19 +22,28 @@ import java.util.Map;
  */
 public final class FleetMqttPublisher implements AutoCloseable {
     private static final int QOS = 1;
+    /** At most this many publishes outstanding: half the link's default in-flight window of 16. */
+    private static final int WINDOW = 8;
 
     private final MqttLink link;
     private final String prefix;
-    /** Guarded by itself: topic to its latest payload, and to the payload the broker confirmed last. */
+    /** Guarded by {@code latest}: per topic its latest payload, the payload the broker confirmed, and the send
+     * in progress (a fresh token per send, so that a late answer to a send from an older connection is ignored). */
     private final Map<String, byte[]> latest = new LinkedHashMap<>();
     private final Map<String, byte[]> confirmed = new LinkedHashMap<>();
+    private final Map<String, Object> inFlight = new LinkedHashMap<>();
 
     private FleetMqttPublisher(MqttLink link, String gatewayId) {
         this.link = link;
         this.prefix = "octet/" + gatewayId + "/nodes/";
         link.addListener((from, to) -> {
             if (to == LinkState.CONNECTED) {
-                resendAll();
+                // The broker may have lost its retained messages (a restart without persistence): send all again.
+                synchronized (latest) {
+                    confirmed.clear();
+                    inFlight.clear();
+                }
+                pump();
             }
         });
     }
@@ -96,30 +105,52 @@ public final class FleetMqttPublisher implements AutoCloseable {
         synchronized (latest) {
             latest.put(topic, payload);
         }
-        send(topic, payload);
+        pump();
     }
 
-    private void resendAll() {
-        List<Map.Entry<String, byte[]>> all;
-        synchronized (latest) {
-            all = List.copyOf(latest.entrySet());
-        }
-        all.forEach(e -> send(e.getKey(), e.getValue()));
-    }
-
-    private void send(String topic, byte[] payload) {
+    /**
+     * Sends the latest payload of every unconfirmed topic that has no send in progress, at most {@link #WINDOW} at a
+     * time. Called on every change, confirmation, connection and while flushing, so a publish that failed (the
+     * window was full, the connection dropped) is simply sent again later.
+     */
+    private void pump() {
         if (!link.isConnected()) {
-            return; // sent again on connection
+            return; // sent on connection
         }
-        link.publish(topic, payload, QOS, true).whenComplete((ok, failure) -> {
-            if (failure == null) {
-                synchronized (latest) {
-                    confirmed.put(topic, payload);
-                    latest.notifyAll();
+        List<Map.Entry<String, byte[]>> due = new java.util.ArrayList<>();
+        List<Object> tokens = new java.util.ArrayList<>();
+        synchronized (latest) {
+            for (Map.Entry<String, byte[]> e : latest.entrySet()) {
+                if (inFlight.size() >= WINDOW) {
+                    break;
+                }
+                if (confirmed.get(e.getKey()) != e.getValue() && !inFlight.containsKey(e.getKey())) {
+                    Object token = new Object();
+                    inFlight.put(e.getKey(), token);
+                    due.add(Map.entry(e.getKey(), e.getValue()));
+                    tokens.add(token);
                 }
             }
-            // On failure the payload stays unconfirmed; the next connection sends it again.
-        });
+        }
+        for (int i = 0; i < due.size(); i++) {
+            String topic = due.get(i).getKey();
+            byte[] payload = due.get(i).getValue();
+            Object token = tokens.get(i);
+            link.publish(topic, payload, QOS, true).whenComplete((ok, failure) -> {
+                boolean progressed;
+                synchronized (latest) {
+                    progressed = inFlight.remove(topic, token) && failure == null;
+                    if (progressed) {
+                        confirmed.put(topic, payload);
+                        latest.notifyAll();
+                    }
+                }
+                if (progressed) {
+                    pump(); // a newer payload of this topic, or a topic that waited for the window
+                }
+                // On failure the payload stays unconfirmed: flush or the next connection sends it again.
+            });
+        }
     }
 
     /** Topics whose latest payload the broker has not confirmed yet. */
@@ -137,15 +168,15 @@ public final class FleetMqttPublisher implements AutoCloseable {
      */
     public List<String> flush(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (latest) {
-            while (true) {
+        while (true) {
+            pump(); // sends again what failed, e.g. while the in-flight window was full
+            synchronized (latest) {
                 List<String> open = unconfirmed();
                 long left = deadline - System.nanoTime();
                 if (open.isEmpty() || left <= 0) {
                     return open;
                 }
-                // Woken by each confirmation; the bounded wait also covers a resend after a reconnection.
-                latest.wait(Math.max(1, Math.min(left / 1_000_000, 200)));
+                latest.wait(Math.max(1, Math.min(left / 1_000_000, 200))); // woken by each confirmation
             }
         }
     }

@@ -71,11 +71,12 @@ public final class NodeDeploymentServer implements AutoCloseable {
             Optional<ClassPlan> cls = plan.byResource(r.model());
             String json = DeploymentJson.report(gateway, r, cls).toString();
             mqtt.ifPresent(p -> p.publishReport(r.node(), json));
+            // The listener first: whoever waits for the last report then finds it printed and handed to MQTT.
+            listener.accept(new ForwardedReport(r, cls, json));
             synchronized (d.reports) {
                 d.reports.put(r.node(), r);
                 d.reports.notifyAll();
             }
-            listener.accept(new ForwardedReport(r, cls, json));
         });
         try {
             server.start();
