@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.BlockOption;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
@@ -68,10 +70,35 @@ public final class ModelDeliveryServer implements AutoCloseable {
                     return;
                 }
                 reports.add(report);
-                for (Consumer<NodeReport> l : listeners) {
-                    l.accept(report);
-                }
-                exchange.respond(ResponseCode.CHANGED);
+                // Listeners hear of the report once the node's acknowledgement has left (or failed to): a gateway
+                // that stops on the last report it waits for then never cuts that acknowledgement off, which would
+                // leave the node retrying its report against a closed port.
+                Response ack = new Response(ResponseCode.CHANGED);
+                AtomicBoolean told = new AtomicBoolean();
+                Runnable tell = () -> {
+                    if (told.compareAndSet(false, true)) {
+                        for (Consumer<NodeReport> l : listeners) {
+                            l.accept(report);
+                        }
+                    }
+                };
+                ack.addMessageObserver(new MessageObserverAdapter() {
+                    @Override
+                    public void onSent(boolean retransmission) {
+                        tell.run();
+                    }
+
+                    @Override
+                    public void onSendError(Throwable error) {
+                        tell.run();
+                    }
+
+                    @Override
+                    public void onCancel() {
+                        tell.run();
+                    }
+                });
+                exchange.respond(ack);
             }
         });
     }
@@ -129,7 +156,10 @@ public final class ModelDeliveryServer implements AutoCloseable {
         return List.copyOf(reports);
     }
 
-    /** Called for every report (e.g. to forward it on MQTT). */
+    /**
+     * Called for every report (e.g. to forward it on MQTT), once the node's acknowledgement has been sent; on a
+     * Californium thread, so keep it short.
+     */
     public void onReport(Consumer<NodeReport> listener) {
         listeners.add(listener);
     }

@@ -113,6 +113,8 @@ class ModelDeliveryTest {
             assertTrue(r.detail().contains("337920 bytes does not fit the 262144 bytes of free flash"), r.detail());
             assertTrue(small.installed().isEmpty());
             assertEquals(List.of(r), server.reports());
+            // Listeners hear of it once the acknowledgement has left, which may be just after the node has it.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> seen.size() == 1);
             assertEquals(List.of(r), seen);
         }
     }

@@ -277,8 +277,7 @@ class NodesDeployCommandTest {
             assertEquals(NodeReport.Status.FAILED, r.status());
             assertTrue(intruder.installed().isEmpty());
         }
-        // One node after the other, as in DtlsDeliveryTest: concurrent pulls are the plain test's subject.
-        Map<String, NodeReport> reports = pullAll(gateway, keys, "kws01_dscnn_int8.tflite", 1);
+        Map<String, NodeReport> reports = pullAll(gateway, keys, "kws01_dscnn_int8.tflite", 4);
         assertEquals(0, deploy.awaitExit(), deploy.out + "\n" + deploy.err);
         assertEquals(NodeReport.Status.REFUSED, reports.get("g0-02").status());
 
