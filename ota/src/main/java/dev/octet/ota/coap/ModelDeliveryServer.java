@@ -3,13 +3,16 @@ package dev.octet.ota.coap;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.BlockOption;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
@@ -39,6 +42,7 @@ public final class ModelDeliveryServer implements AutoCloseable {
     private final Map<String, byte[]> published = new ConcurrentHashMap<>();
     private final List<NodeReport> reports = new CopyOnWriteArrayList<>();
     private final List<Consumer<NodeReport>> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong blocksServed = new java.util.concurrent.atomic.AtomicLong();
 
     /** A server on a UDP address (port 0: any free port). */
     public ModelDeliveryServer(Configuration config, InetSocketAddress bind) {
@@ -66,10 +70,35 @@ public final class ModelDeliveryServer implements AutoCloseable {
                     return;
                 }
                 reports.add(report);
-                for (Consumer<NodeReport> l : listeners) {
-                    l.accept(report);
-                }
-                exchange.respond(ResponseCode.CHANGED);
+                // Listeners hear of the report once the node's acknowledgement has left (or failed to): a gateway
+                // that stops on the last report it waits for then never cuts that acknowledgement off, which would
+                // leave the node retrying its report against a closed port.
+                Response ack = new Response(ResponseCode.CHANGED);
+                AtomicBoolean told = new AtomicBoolean();
+                Runnable tell = () -> {
+                    if (told.compareAndSet(false, true)) {
+                        for (Consumer<NodeReport> l : listeners) {
+                            l.accept(report);
+                        }
+                    }
+                };
+                ack.addMessageObserver(new MessageObserverAdapter() {
+                    @Override
+                    public void onSent(boolean retransmission) {
+                        tell.run();
+                    }
+
+                    @Override
+                    public void onSendError(Throwable error) {
+                        tell.run();
+                    }
+
+                    @Override
+                    public void onCancel() {
+                        tell.run();
+                    }
+                });
+                exchange.respond(ack);
             }
         });
     }
@@ -84,19 +113,29 @@ public final class ModelDeliveryServer implements AutoCloseable {
         return endpoint.getAddress().getPort();
     }
 
-    /** Makes a model available under {@code /models/NAME}. */
-    public void publish(String name, byte[] model) {
+    /** Makes a model available under {@code /models/NAME}, without a RAM prediction in its manifest. */
+    public ModelManifest publish(String name, byte[] model) {
+        return publish(name, model, OptionalLong.empty());
+    }
+
+    /**
+     * Makes a model available under {@code /models/NAME} (replacing what was there), with the tensor arena it needs
+     * in the manifest so that nodes refuse it before downloading when their RAM is too small.
+     *
+     * @return the manifest nodes will read
+     */
+    public ModelManifest publish(String name, byte[] model, OptionalLong arenaBytes) {
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("model name must be 1-64 of [A-Za-z0-9._-]: " + name);
         }
         byte[] copy = model.clone();
-        ModelManifest manifest = ModelManifest.of(name, copy);
+        ModelManifest manifest = ModelManifest.of(name, copy, arenaBytes);
         Resource old = models.getChild(name);
         if (old != null) {
             models.delete(old);
         }
         published.put(name, copy);
-        CoapResource body = new ModelResource(name, copy);
+        CoapResource body = new ModelResource(name, copy, blocksServed);
         body.add(new CoapResource("manifest") {
             @Override
             public void handleGET(CoapExchange exchange) {
@@ -104,6 +143,12 @@ public final class ModelDeliveryServer implements AutoCloseable {
             }
         });
         models.add(body);
+        return manifest;
+    }
+
+    /** Model blocks sent so far, over all models (a node that refuses from the manifest costs none). */
+    public long blocksServed() {
+        return blocksServed.get();
     }
 
     /** Reports received so far, in arrival order. */
@@ -111,7 +156,10 @@ public final class ModelDeliveryServer implements AutoCloseable {
         return List.copyOf(reports);
     }
 
-    /** Called for every report (e.g. to forward it on MQTT). */
+    /**
+     * Called for every report (e.g. to forward it on MQTT), once the node's acknowledgement has been sent; on a
+     * Californium thread, so keep it short.
+     */
     public void onReport(Consumer<NodeReport> listener) {
         listeners.add(listener);
     }
@@ -124,10 +172,12 @@ public final class ModelDeliveryServer implements AutoCloseable {
     /** Serves one block per request: the node names it with Block2, the default is block 0. */
     private static final class ModelResource extends CoapResource {
         private final byte[] data;
+        private final java.util.concurrent.atomic.AtomicLong served;
 
-        ModelResource(String name, byte[] data) {
+        ModelResource(String name, byte[] data, java.util.concurrent.atomic.AtomicLong served) {
             super(name);
             this.data = data;
+            this.served = served;
         }
 
         @Override
@@ -147,6 +197,7 @@ public final class ModelDeliveryServer implements AutoCloseable {
             response.setPayload(block);
             response.getOptions().setBlock2(szx, to < data.length, (int) num);
             response.getOptions().setSize2(data.length);
+            served.incrementAndGet();
             exchange.respond(response);
         }
     }

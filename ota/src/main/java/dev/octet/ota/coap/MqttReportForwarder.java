@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * Publishes every node report a {@link ModelDeliveryServer} receives on MQTT, as one JSON object on
  * {@code PREFIX/NODE/ota} at QoS 1:
- * {@code {"node":"...","model":"...","status":"ACCEPTED|REFUSED|FAILED","detail":"..."}}.
+ * {@code {"node":"...","model":"...","status":"ACCEPTED|REFUSED|FAILED","detail":"..."}} ({@link NodeReport#toJson()}:
+ * refusals add {@code reason}, {@code required_bytes} and {@code available_bytes}).
  * Publishing goes through {@link MqttLink}, so reports sent while the broker is unreachable fail their future
  * and are logged by the link's statistics; the server keeps every report in {@link ModelDeliveryServer#reports()}.
  */
@@ -40,25 +41,6 @@ public final class MqttReportForwarder {
     }
 
     static String json(NodeReport r) {
-        return "{\"node\":" + quote(r.node()) + ",\"model\":" + quote(r.model()) + ",\"status\":"
-                + quote(r.status().name()) + ",\"detail\":" + quote(r.detail()) + "}";
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return r.toJson();
     }
 }

@@ -3,6 +3,7 @@ package dev.octet.ota.coap;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
@@ -18,18 +19,22 @@ import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.exception.ConnectorException;
 
 /**
- * Behaves like a constrained node receiving a model: it has a flash budget, reads the manifest first and
- * refuses a model that does not fit, pulls the model block by block (resuming from the block it lacks when a
- * request fails), checks size and SHA-256 before it accepts, and reports the result to the gateway.
+ * Behaves like a constrained node receiving a model: it has a flash budget and optionally a RAM budget (the bytes
+ * its firmware can give a tensor arena), reads the manifest first and refuses a model that does not fit (reason
+ * {@code ram} when the manifest's predicted arena exceeds the RAM budget, {@code flash} when the model exceeds the
+ * free flash, with both numbers), pulls the model block by block (resuming from the block it lacks when a request
+ * fails), checks size and SHA-256 before it accepts, and reports the result to the gateway.
  *
  * <p>Also a small command-line program:
- * {@code java -cp ... dev.octet.ota.coap.NodeSimulator coap://HOST:PORT MODEL NODE-ID FLASH-BYTES}.
+ * {@code java -cp ... dev.octet.ota.coap.NodeSimulator coap[s]://HOST:PORT MODEL NODE-ID FLASH-BYTES
+ * [--ram-bytes N] [--psk-identity ID --psk-key-file FILE]}.
  */
 public final class NodeSimulator implements AutoCloseable {
     private final String id;
     private final long flashBudgetBytes;
     private final CoapEndpoint endpoint;
     private volatile int attemptsPerRequest = 8;
+    private volatile OptionalLong ramBudgetBytes = OptionalLong.empty();
     private final long requestTimeoutMs;
     private final Map<String, byte[]> installed = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong retriedRequests = new java.util.concurrent.atomic.AtomicLong();
@@ -73,6 +78,19 @@ public final class NodeSimulator implements AutoCloseable {
             throw new IllegalArgumentException("at least one attempt");
         }
         this.attemptsPerRequest = attempts;
+        return this;
+    }
+
+    /**
+     * Gives the node a RAM budget: the bytes its firmware can give a model's tensor arena. A manifest whose predicted
+     * arena is larger is refused with reason {@code ram} before any block is downloaded. Without a budget (the
+     * default) the node does not check RAM; a manifest without a prediction cannot be checked and is not refused.
+     */
+    public NodeSimulator withRamBudgetBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("RAM budget must not be negative");
+        }
+        this.ramBudgetBytes = OptionalLong.of(bytes);
         return this;
     }
 
@@ -125,10 +143,18 @@ public final class NodeSimulator implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new TransferException("malformed manifest: " + e.getMessage());
         }
+        OptionalLong ram = ramBudgetBytes;
+        if (ram.isPresent() && manifest.arenaBytes().isPresent()
+                && manifest.arenaBytes().getAsLong() > ram.getAsLong()) {
+            // RAM first: flash can be freed by removing an old model, the arena cannot shrink.
+            return NodeReport.refused(id, model, NodeReport.REASON_RAM, manifest.arenaBytes().getAsLong(),
+                    ram.getAsLong(), "tensor arena of " + manifest.arenaBytes().getAsLong()
+                            + " bytes does not fit the " + ram.getAsLong() + " bytes of RAM budget");
+        }
         long free = freeFlashBytes();
         if (manifest.sizeBytes() > free) {
-            return new NodeReport(id, model, NodeReport.Status.REFUSED, "model of " + manifest.sizeBytes()
-                    + " bytes does not fit the " + free + " bytes of free flash");
+            return NodeReport.refused(id, model, NodeReport.REASON_FLASH, manifest.sizeBytes(), free,
+                    "model of " + manifest.sizeBytes() + " bytes does not fit the " + free + " bytes of free flash");
         }
         byte[] data = new byte[(int) manifest.sizeBytes()];
         int received = 0;
@@ -214,15 +240,84 @@ public final class NodeSimulator implements AutoCloseable {
         }
     }
 
+    private static final String USAGE = "usage: NodeSimulator coap[s]://HOST:PORT MODEL NODE-ID FLASH-BYTES "
+            + "[--ram-bytes N] [--psk-identity ID --psk-key-file FILE]";
+
+    /** Exit 0 accepted, 1 refused or failed, 2 usage. */
     public static void main(String[] args) {
-        if (args.length != 4) {
-            System.err.println("usage: NodeSimulator coap://HOST:PORT MODEL NODE-ID FLASH-BYTES");
+        java.util.List<String> positional = new java.util.ArrayList<>();
+        Long ram = null;
+        String identity = null;
+        java.nio.file.Path keyFile = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String option = a.contains("=") && a.startsWith("--") ? a.substring(0, a.indexOf('=')) : a;
+                java.util.function.Supplier<String> value = valueOf(args, i, a);
+                switch (option) {
+                    case "--ram-bytes" -> ram = Long.parseLong(value.get());
+                    case "--psk-identity" -> identity = value.get();
+                    case "--psk-key-file" -> keyFile = java.nio.file.Path.of(value.get());
+                    default -> {
+                        if (a.startsWith("--")) {
+                            throw new IllegalArgumentException("unknown option " + a);
+                        }
+                        positional.add(a);
+                        continue;
+                    }
+                }
+                if (!a.contains("=")) {
+                    i++;
+                }
+            }
+            if (positional.size() != 4 || (identity == null) != (keyFile == null)) {
+                throw new IllegalArgumentException(positional.size() != 4 ? "expected 4 arguments"
+                        : "--psk-identity and --psk-key-file go together");
+            }
+            Long.parseLong(positional.get(3));
+        } catch (IllegalArgumentException e) {
+            System.err.println("NodeSimulator: " + e.getMessage());
+            System.err.println(USAGE);
             System.exit(2);
+            return;
         }
-        try (NodeSimulator node = new NodeSimulator(args[2], Long.parseLong(args[3]), CoapSettings.standard())) {
-            NodeReport r = node.fetch(args[0], args[1]);
-            System.out.println(r.status() + " " + r.model() + ": " + r.detail());
+        Configuration config = CoapSettings.standard();
+        long flash = Long.parseLong(positional.get(3));
+        NodeSimulator node;
+        if (identity != null) {
+            byte[] key;
+            try {
+                key = PskDtls.readKeyFile(keyFile);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                System.err.println("NodeSimulator: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+            node = new NodeSimulator(positional.get(2), flash, config, PskDtls.client(
+                    new InetSocketAddress(0), config, identity, key));
+        } else {
+            node = new NodeSimulator(positional.get(2), flash, config);
+        }
+        try (node) {
+            if (ram != null) {
+                node.withRamBudgetBytes(ram);
+            }
+            NodeReport r = node.fetch(positional.get(0), positional.get(1));
+            System.out.println(r.status() + " " + r.model() + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")")
+                    + ": " + r.detail());
             System.exit(r.status() == NodeReport.Status.ACCEPTED ? 0 : 1);
         }
+    }
+
+    private static java.util.function.Supplier<String> valueOf(String[] args, int i, String a) {
+        return () -> {
+            if (a.contains("=")) {
+                return a.substring(a.indexOf('=') + 1);
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+            return args[i + 1];
+        };
     }
 }

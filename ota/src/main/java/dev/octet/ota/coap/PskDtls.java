@@ -43,4 +43,24 @@ public final class PskDtls {
                 .build();
         return new DTLSConnector(dtls);
     }
+
+    /** Longest key {@link #readKeyFile} accepts, in bytes (DTLS allows 2^16 - 1; real keys are 16 or 32). */
+    public static final int MAX_KEY_BYTES = 64;
+
+    /**
+     * Reads a pre-shared key file: the key as hex digits (e.g. {@code openssl rand -hex 16 > node-7.psk}),
+     * surrounding whitespace ignored. Hex, not raw bytes, so that a key survives editors and copy and paste.
+     *
+     * @throws IllegalArgumentException if the file is not 1 to 64 bytes of hex; the message names the file but never
+     *                                  shows its content
+     */
+    public static byte[] readKeyFile(java.nio.file.Path file) throws java.io.IOException {
+        String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).strip();
+        if (text.isEmpty() || text.length() % 2 != 0 || !text.matches("[0-9a-fA-F]+")
+                || text.length() / 2 > MAX_KEY_BYTES) {
+            throw new IllegalArgumentException(file + ": expected a pre-shared key of 1 to " + MAX_KEY_BYTES
+                    + " bytes written as hex digits");
+        }
+        return java.util.HexFormat.of().parseHex(text);
+    }
 }

@@ -113,6 +113,8 @@ class ModelDeliveryTest {
             assertTrue(r.detail().contains("337920 bytes does not fit the 262144 bytes of free flash"), r.detail());
             assertTrue(small.installed().isEmpty());
             assertEquals(List.of(r), server.reports());
+            // Listeners hear of it once the acknowledgement has left, which may be just after the node has it.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> seen.size() == 1);
             assertEquals(List.of(r), seen);
         }
     }
@@ -141,5 +143,80 @@ class ModelDeliveryTest {
         NodeReport r = new NodeReport("n1", "ad01", NodeReport.Status.REFUSED, "too big");
         assertEquals(r, NodeReport.decode(r.encode()));
         assertThrows(IllegalArgumentException.class, () -> NodeReport.decode("n1\nad01\n".getBytes()));
+    }
+
+    @Test
+    void a_node_refuses_a_model_whose_arena_exceeds_its_ram_budget_before_a_block_is_sent() {
+        byte[] model = model(20_000, 9);
+        try (ModelDeliveryServer server = new ModelDeliveryServer(FAST, ANY).start();
+             NodeSimulator small = new NodeSimulator("g0-small", 1 << 20, FAST).withRamBudgetBytes(16_384);
+             NodeSimulator roomy = new NodeSimulator("g0-roomy", 1 << 20, FAST).withRamBudgetBytes(32_768)) {
+            ModelManifest published = server.publish("g0", model, java.util.OptionalLong.of(22_756));
+            assertEquals(java.util.OptionalLong.of(22_756), published.arenaBytes());
+            NodeReport refused = small.fetch(uri(server), "g0");
+            assertEquals(NodeReport.Status.REFUSED, refused.status());
+            assertEquals(NodeReport.REASON_RAM, refused.reason());
+            assertEquals(java.util.OptionalLong.of(22_756), refused.requiredBytes());
+            assertEquals(java.util.OptionalLong.of(16_384), refused.availableBytes());
+            assertTrue(refused.detail().contains("22756") && refused.detail().contains("16384"), refused.detail());
+            assertEquals(0, server.blocksServed(), "refused from the manifest: no block was downloaded");
+            assertTrue(small.installed().isEmpty());
+            assertEquals(List.of(refused), server.reports(), "the gateway received the reason and the numbers");
+
+            NodeReport accepted = roomy.fetch(uri(server), "g0");
+            assertEquals(NodeReport.Status.ACCEPTED, accepted.status(), accepted.detail());
+            assertArrayEquals(model, roomy.installed().get("g0"));
+            assertEquals(20, server.blocksServed());
+        }
+    }
+
+    @Test
+    void flash_refusals_carry_their_reason_and_numbers_too() {
+        try (ModelDeliveryServer server = new ModelDeliveryServer(FAST, ANY).start();
+             NodeSimulator node = new NodeSimulator("tiny", 4096, FAST).withRamBudgetBytes(1 << 20)) {
+            server.publish("ad01", model(10_000, 4), java.util.OptionalLong.of(2_444));
+            NodeReport r = node.fetch(uri(server), "ad01");
+            assertEquals(NodeReport.Status.REFUSED, r.status());
+            assertEquals(NodeReport.REASON_FLASH, r.reason());
+            assertEquals(java.util.OptionalLong.of(10_000), r.requiredBytes());
+            assertEquals(java.util.OptionalLong.of(4096), r.availableBytes());
+            assertEquals(r, server.reports().get(0));
+        }
+    }
+
+    @Test
+    void a_manifest_without_an_arena_cannot_be_checked_against_ram_and_is_fetched() {
+        byte[] model = model(3000, 8);
+        try (ModelDeliveryServer server = new ModelDeliveryServer(FAST, ANY).start();
+             NodeSimulator node = new NodeSimulator("old-gw", 1 << 20, FAST).withRamBudgetBytes(1)) {
+            server.publish("legacy", model);
+            assertEquals(NodeReport.Status.ACCEPTED, node.fetch(uri(server), "legacy").status());
+        }
+    }
+
+    @Test
+    void arena_lines_and_report_reasons_round_trip_and_old_formats_still_decode() {
+        byte[] m = model(1000, 2);
+        ModelManifest withArena = ModelManifest.of("kws", m, java.util.OptionalLong.of(22_764));
+        assertEquals(withArena, ModelManifest.decode(withArena.encode()));
+        String text = new String(withArena.encode(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.endsWith("\narena=22764\n"), text);
+        ModelManifest old = ModelManifest.decode(("kws\n1000\n" + withArena.sha256() + "\n").getBytes());
+        assertTrue(old.arenaBytes().isEmpty());
+        ModelManifest future = ModelManifest.decode(("kws\n1000\n" + withArena.sha256()
+                + "\nlicense=apache\narena=5\n").getBytes());
+        assertEquals(java.util.OptionalLong.of(5), future.arenaBytes(), "unknown keys are skipped");
+        assertThrows(IllegalArgumentException.class, () -> ModelManifest.decode(("kws\n1000\n"
+                + withArena.sha256() + "\narena=lots\n").getBytes()));
+
+        NodeReport r = NodeReport.refused("g0-1", "g0", NodeReport.REASON_RAM, 22_756, 16_384, "too big");
+        assertEquals(r, NodeReport.decode(r.encode()));
+        assertEquals("{\"node\":\"g0-1\",\"model\":\"g0\",\"status\":\"REFUSED\",\"reason\":\"ram\","
+                + "\"required_bytes\":22756,\"available_bytes\":16384,\"detail\":\"too big\"}", r.toJson());
+        NodeReport four = NodeReport.decode("n\nm\nACCEPTED\nok\n".getBytes());
+        assertEquals("", four.reason());
+        assertThrows(IllegalArgumentException.class, () -> NodeReport.decode("n\nm\nMAYBE\nok\n".getBytes()));
+        assertThrows(IllegalArgumentException.class,
+                () -> NodeReport.decode("n\nm\nREFUSED\nx\nrequired=-3\n".getBytes()));
     }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {InspectCommand.class, InferCommand.class, DemoCommand.class, RunCommand.class,
                 QuantizeCommand.class, BenchCommand.class,
                 RecordCommand.class,
+                NodesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class OctetCommand implements Runnable {
     public static final int EXIT_MODEL_ERROR = 3;

@@ -89,7 +89,8 @@ public final class ConfigLoader {
     private final Path baseDir;
     private final List<ConfigError> problems = new ArrayList<>();
 
-    private ConfigLoader(Path file) {
+    /** Package-private for {@link FleetConfigLoader}, which reads its {@code mqtt} section the same way. */
+    ConfigLoader(Path file) {
         this.file = file;
         Path parent = file.toAbsolutePath().getParent();
         this.baseDir = parent == null ? Path.of(".").toAbsolutePath() : parent;
@@ -706,7 +707,7 @@ public final class ConfigLoader {
         return topic;
     }
 
-    private Optional<MqttConfig> mqtt(Fields m, String gatewayId) {
+    Optional<MqttConfig> mqtt(Fields m, String gatewayId) {
         if (m == null) {
             return Optional.empty();
         }
