@@ -1,10 +1,7 @@
 package dev.octet.runtime.pipeline.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.octet.runtime.engine.Interpreter;
 import dev.octet.runtime.engine.InterpreterOptions;
 import dev.octet.runtime.kernels.ReferenceSemantics;
@@ -113,7 +110,7 @@ public final class ConfigLoader {
     }
 
     private OctetConfig run(String yaml) throws ConfigException {
-        JsonNode root = readTree(yaml);
+        JsonNode root = YamlDocument.readMapping(yaml, problems);
         OctetConfig config = root == null ? null : schema(root);
         if (config == null || !problems.isEmpty()) {
             throw new ConfigException(file, problems);
@@ -123,28 +120,6 @@ public final class ConfigLoader {
             throw new ConfigException(file, problems);
         }
         return config;
-    }
-
-    private JsonNode readTree(String yaml) {
-        ObjectMapper mapper = new ObjectMapper(YAMLFactory.builder().build());
-        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        try {
-            JsonNode root = mapper.readTree(yaml);
-            if (root == null || root.isMissingNode() || root.isNull()) {
-                problems.add(new ConfigError("", "the file is empty"));
-                return null;
-            }
-            if (!root.isObject()) {
-                problems.add(new ConfigError("", "expected a mapping at the top, got " + Fields.describe(root)));
-                return null;
-            }
-            return root;
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": ";
-            problems.add(new ConfigError("", "not valid YAML: " + where + e.getOriginalMessage()));
-            return null;
-        }
     }
 
     // ---------------------------------------------------------------------------------------------- schema
