@@ -101,7 +101,10 @@ public final class TfliteModelWriter {
             node.ref(3, string(t.name()));
             Quantization q = t.quantization();
             if (q.isQuantized()) {
-                TableNode qt = table().ref(2, floats(q.scales())).ref(3, longs(q.zeroPoints()));
+                TableNode qt = table().ref(2, floats(q.scales()));
+                if (q.zeroPoints().length > 0) { // per-group int4 scales have none (all 0)
+                    qt.ref(3, longs(q.zeroPoints()));
+                }
                 // Written even when it is 0, so that per-axis parameters are explicit for every reader.
                 qt.int32(6, q.quantizedDimension());
                 node.ref(4, qt);

@@ -1,0 +1,114 @@
+package dev.octet.runtime.quant.ptq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.octet.runtime.engine.Interpreter;
+import dev.octet.runtime.model.BuiltinOperator;
+import dev.octet.runtime.model.Model;
+import dev.octet.runtime.model.ModelReader;
+import dev.octet.runtime.model.OperatorSpec;
+import dev.octet.runtime.model.Quantization;
+import dev.octet.runtime.model.TensorType;
+import dev.octet.runtime.quant.calibration.Calibration;
+import dev.octet.runtime.quant.calibration.ProgressListener;
+import dev.octet.runtime.quant.calibration.TensorStatistics;
+import dev.octet.runtime.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Octet's int4 variant end to end on the MLPerf Tiny float models: quantize with {@code WeightFormat.int4(32)},
+ * write, read back, run; compared with the int8 model from the same calibration and with the float model.
+ */
+class Int4QuantizerModelsTest {
+
+    private static final WeightFormat INT4_G32 = WeightFormat.int4(32);
+
+    @Test
+    void ad_int4_model_round_trips_and_scores_close_to_float() {
+        Model model = QuantizerModelsTest.read("float/ad01_fc_autoencoder_fp32.tflite");
+        List<float[]> windows = QuantizerModelsTest.adWindows();
+        Map<Integer, TensorStatistics> stats = Calibration.collect(model, windows, ProgressListener.NONE);
+        Quantizer.Result int8 = Quantizer.quantize(model, stats, Quantizer.Options.defaults());
+        Quantizer.Result int4 = Quantizer.quantize(model, stats, Quantizer.Options.defaults(), INT4_G32);
+        Model read = ModelReader.withDefaults().read(int4.bytes().clone());
+        assertEquals(32, read.int4Layout().orElseThrow().groupSize());
+        for (OperatorSpec op : read.mainSubgraph().operators()) {
+            if (op.builtin() == BuiltinOperator.FULLY_CONNECTED) {
+                assertEquals(TensorType.INT4, read.mainSubgraph().tensor(op.input(1)).type(), op.toString());
+            }
+        }
+        QuantizationReport r8 = QuantizationReport.evaluate(model, int8, windows, ProgressListener.NONE);
+        QuantizationReport r4 = QuantizationReport.evaluate(model, int4, windows, ProgressListener.NONE);
+        System.out.printf("AD bytes int8 %d (deflated %d) int4 %d (deflated %d); score float %.4f int8 %.4f int4 %.4f;"
+                        + " output SQNR int8 %.2f int4 %.2f%n", int8.bytes().length,
+                WeightClustering.deflatedSize(int8.bytes()), int4.bytes().length,
+                WeightClustering.deflatedSize(int4.bytes()), r4.floatScore(), r8.int8Score(), r4.int8Score(),
+                r8.output().sqnrDb(), r4.output().sqnrDb());
+        for (int i = 0; i < r4.layers().size(); i++) {
+            System.out.printf("  AD layer %d %s: SQNR int8 %.2f int4 %.2f%n", i, r4.layers().get(i).op(),
+                    r8.layers().get(i).sqnrDb(), r4.layers().get(i).sqnrDb());
+        }
+        // Packed weights plus one float scale per 32 weights: 20 bytes where int8 takes 32.
+        assertTrue(int4.bytes().length < 0.75 * int8.bytes().length, "int4 file " + int4.bytes().length);
+        // Measured +25% (int8: +5.5%); the stated tolerance is 30% of the float score.
+        assertTrue(Math.abs(r4.int8Score() - r4.floatScore()) / r4.floatScore() < 0.30,
+                "int4 score " + r4.int8Score() + " vs float " + r4.floatScore());
+    }
+
+    @Test
+    void kws_int4_model_gives_the_official_class_on_the_kws_sample() {
+        Model model = QuantizerModelsTest.read("float/kws01_dscnn_fp32.tflite");
+        List<float[]> samples = QuantizerModelsTest.kwsCalibration();
+        Map<Integer, TensorStatistics> stats = Calibration.collect(model, samples, ProgressListener.NONE);
+        Quantizer.Result int8 = Quantizer.quantize(model, stats, Quantizer.Options.defaults());
+        Quantizer.Result int4 = Quantizer.quantize(model, stats, Quantizer.Options.defaults(), INT4_G32);
+        Model read = ModelReader.withDefaults().read(int4.bytes().clone());
+        long int4Convs = read.mainSubgraph().operators().stream()
+                .filter(op -> op.builtin() == BuiltinOperator.CONV_2D)
+                .filter(op -> read.mainSubgraph().tensor(op.input(1)).type() == TensorType.INT4).count();
+        assertEquals(5, int4Convs, "the first conv and the four pointwise convs");
+        Interpreter q = Interpreter.create(read);
+        Tensor in = q.input(0);
+        Quantization iq = in.quantization();
+        float[] x = samples.get(0);
+        for (int i = 0; i < x.length; i++) {
+            long r = Math.round(x[i] / iq.scale()) + iq.zeroPoint();
+            in.setInt8(i, (byte) Math.max(-128, Math.min(127, r)));
+        }
+        q.invoke();
+        int best = 0;
+        for (int i = 1; i < 12; i++) {
+            if (q.output(0).getInt8(i) > q.output(0).getInt8(best)) {
+                best = i;
+            }
+        }
+        assertEquals(5, best, "class 'on', as the official int8 model");
+        QuantizationReport r8 = QuantizationReport.evaluate(model, int8, samples, ProgressListener.NONE);
+        QuantizationReport r4 = QuantizationReport.evaluate(model, int4, samples, ProgressListener.NONE);
+        System.out.printf("KWS bytes int8 %d (deflated %d) int4 %d (deflated %d); top-1 agreement int8 %.3f int4 %.3f;"
+                        + " output SQNR int8 %.2f int4 %.2f%n", int8.bytes().length,
+                WeightClustering.deflatedSize(int8.bytes()), int4.bytes().length,
+                WeightClustering.deflatedSize(int4.bytes()), r8.top1Agreement(), r4.top1Agreement(),
+                r8.output().sqnrDb(), r4.output().sqnrDb());
+        for (int i = 0; i < r4.layers().size(); i++) {
+            System.out.printf("  KWS layer %d %s: SQNR int8 %.2f int4 %.2f%n", i, r4.layers().get(i).op(),
+                    r8.layers().get(i).sqnrDb(), r4.layers().get(i).sqnrDb());
+        }
+        assertTrue(int4.bytes().length < int8.bytes().length, "int4 file smaller");
+    }
+
+    @Test
+    void int4_refuses_clustering_and_power_of_two_scales() {
+        Model model = QuantizerModelsTest.read("float/ad01_fc_autoencoder_fp32.tflite");
+        Map<Integer, TensorStatistics> stats = Calibration.collect(model, QuantizerModelsTest.adWindows().subList(0, 4),
+                ProgressListener.NONE);
+        assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(model, stats,
+                Quantizer.Options.defaults().withClusters(16), INT4_G32));
+        assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(model, stats,
+                Quantizer.Options.defaults().withPowerOfTwoScales(true), INT4_G32));
+    }
+}
