@@ -10,8 +10,8 @@ import java.util.Map;
  * group of {@link #groupSize()} consecutive reduction elements of each output channel.
  *
  * <p>A model is in the variant when its {@code metadata} has an entry named {@value #METADATA_NAME} whose buffer
- * holds UTF-8 {@code key=value} lines: {@code group_size=G}, {@code packing=low-nibble-first} and
- * {@code layout=channel-major-groups}. Every key is required and no other key is allowed, so a later version
+ * holds UTF-8 {@code key=value} lines: {@code group_size=G}, {@code packing=low-nibble-first},
+ * {@code layout=channel-major-groups} and {@code group_scales=channel-ratio-255}. Every key is required and no other key is allowed, so a later version
  * with another meaning cannot be misread as this one. The reader accepts INT4 tensors only in models that carry
  * the marker; TFLite ignores the metadata but refuses the per-group scale vector (its length is not the channel
  * count), so the variant never runs there with a wrong meaning.
@@ -20,12 +20,20 @@ import java.util.Map;
  * OHWI conv filter row, an FC weight row), each row is cut into {@code ceil(K / G)} groups (the last one shorter
  * when G does not divide K: as if padded with zero weights), and the tensor's quantization holds
  * {@code O · ceil(K / G)} scales, channel 0's groups first, with zero points 0 and {@code quantized_dimension} 0.
+ *
+ * <p>Group scales are 8-bit ratios of their channel's scale: with {@code S[c] = max_g s[c,g]}, every
+ * {@code s[c,g] = S[c] · k[c,g] / 255} for an integer {@code k} in [1, 255] ({@link #ratio}). The kernels recover
+ * {@code k} from the two floats and compute in exact integers (docs/INT4.md); a file whose scales are not such
+ * ratios is refused.
  */
 public record Int4Layout(int groupSize) {
     /** The metadata entry that marks the variant. */
     public static final String METADATA_NAME = "octet.int4.v1";
     public static final String PACKING = "low-nibble-first";
     public static final String LAYOUT = "channel-major-groups";
+    public static final String GROUP_SCALES = "channel-ratio-255";
+    /** Group scales are {@code k / RATIO_STEPS} of their channel's largest, k in [1, RATIO_STEPS]. */
+    public static final int RATIO_STEPS = 255;
     /** The largest group accepted: a group's int32 partial sum of 255 · 7 per element cannot overflow. */
     public static final int MAX_GROUP_SIZE = 1 << 16;
     /** The int4 code range the quantizer writes (symmetric; -8 is valid on read). */
@@ -51,9 +59,26 @@ public record Int4Layout(int groupSize) {
         return k;
     }
 
+    /**
+     * The integer ratio {@code k = round(255 · groupScale / channelScale)} in [1, 255], or -1 when the group scale
+     * is not within 0.01 of such a ratio (or the scales are not positive and finite). The tolerance is far above
+     * float rounding ({@code S · k / 255} stored as float is off by at most 1.2e-7 relative) and far below the
+     * 0.5 that would make the result ambiguous, so any float implementation recovers the same k.
+     */
+    public static int ratio(float groupScale, float channelScale) {
+        if (!(groupScale > 0f) || !(channelScale > 0f) || Float.isInfinite(groupScale)
+                || Float.isInfinite(channelScale)) {
+            return -1;
+        }
+        double r = RATIO_STEPS * (double) groupScale / (double) channelScale;
+        long k = Math.round(r);
+        return k >= 1 && k <= RATIO_STEPS && Math.abs(r - k) <= 0.01 ? (int) k : -1;
+    }
+
     /** The metadata buffer's bytes. */
     public byte[] encode() {
-        String text = "group_size=" + groupSize + "\npacking=" + PACKING + "\nlayout=" + LAYOUT + "\n";
+        String text = "group_size=" + groupSize + "\npacking=" + PACKING + "\nlayout=" + LAYOUT
+                + "\ngroup_scales=" + GROUP_SCALES + "\n";
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -75,14 +100,15 @@ public record Int4Layout(int groupSize) {
                 throw bad("line '" + l + "' is not key=value");
             }
             String key = l.substring(0, eq).strip();
-            if (!key.equals("group_size") && !key.equals("packing") && !key.equals("layout")) {
+            if (!key.equals("group_size") && !key.equals("packing") && !key.equals("layout")
+                    && !key.equals("group_scales")) {
                 throw bad("unknown key '" + key + "'");
             }
             if (values.put(key, l.substring(eq + 1).strip()) != null) {
                 throw bad("key '" + key + "' appears twice");
             }
         }
-        for (String key : new String[] {"group_size", "packing", "layout"}) {
+        for (String key : new String[] {"group_size", "packing", "layout", "group_scales"}) {
             if (!values.containsKey(key)) {
                 throw bad("key '" + key + "' is missing");
             }
@@ -92,6 +118,9 @@ public record Int4Layout(int groupSize) {
         }
         if (!values.get("layout").equals(LAYOUT)) {
             throw bad("layout '" + values.get("layout") + "' is not '" + LAYOUT + "'");
+        }
+        if (!values.get("group_scales").equals(GROUP_SCALES)) {
+            throw bad("group_scales '" + values.get("group_scales") + "' is not '" + GROUP_SCALES + "'");
         }
         int g;
         try {

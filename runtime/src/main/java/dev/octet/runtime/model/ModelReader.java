@@ -617,6 +617,20 @@ public final class ModelReader {
                     throw new Int4FormatException(where + ": group scale " + i + " is " + scales[i]);
                 }
             }
+            for (int c = 0; c < shape[0]; c++) {
+                float max = 0f;
+                for (int g = 0; g < groups; g++) {
+                    max = Math.max(max, scales[(int) (c * groups + g)]);
+                }
+                for (int g = 0; g < groups; g++) {
+                    float s = scales[(int) (c * groups + g)];
+                    if (Int4Layout.ratio(s, max) < 0) {
+                        throw new Int4FormatException(where + ": group scale " + g + " of channel " + c + " (" + s
+                                + ") is not k/" + Int4Layout.RATIO_STEPS + " of the channel's largest (" + max
+                                + ") for an integer k in [1, " + Int4Layout.RATIO_STEPS + "]");
+                    }
+                }
+            }
             return Quantization.perGroup(scales, int4.groupSize());
         }
 

@@ -55,7 +55,7 @@ public final class Int4Conv2D implements Kernel {
         Quantization outQ = ConvCommon.int8PerTensor(context, output, "output");
         int[] multipliers = new int[outChannels];
         int[] shifts = new int[outChannels];
-        ConvCommon.perChannelMultipliers(inQ.scale(), w.channelScales, outQ.scale(), multipliers, shifts);
+        ConvCommon.perChannelMultipliers(inQ.scale(), w.accumulatorScales, outQ.scale(), multipliers, shifts);
         ActivationRange range = ConvCommon.int8Activation(context, options.activation(), outQ);
         int[] biasValues = ConvCommon.int32Bias(context, bias, outChannels);
         return new Op(g, batches, input.dim(3), w, input, bias, output, -inQ.zeroPoint(), outQ.zeroPoint(),
@@ -116,7 +116,7 @@ public final class Int4Conv2D implements Kernel {
                 ConvCommon.refreshInt32(biasTensor, bias);
             }
             final byte[] codes = w.codes;
-            final int[] gm = w.groupMultipliers;
+            final int[] ratios = w.ratios;
             final int[] part = partials;
             final int k = w.reduction;
             final int groups = w.groups;
@@ -143,11 +143,11 @@ public final class Int4Conv2D implements Kernel {
                                     }
                                 }
                             }
-                            long acc = 0;
+                            long acc = bias[oc];
                             for (int grp = 0; grp < groups; grp++) {
-                                acc += GroupedInt4.rescale(part[grp], gm[oc * groups + grp]);
+                                acc += (long) ratios[oc * groups + grp] * part[grp];
                             }
-                            int v = FixedPoint.multiplyByQuantizedMultiplier(GroupedInt4.saturate(acc + bias[oc]),
+                            int v = FixedPoint.multiplyByQuantizedMultiplier(GroupedInt4.saturate(acc),
                                     multipliers[oc], shifts[oc]) + outputZeroPoint;
                             v = v < actMin ? actMin : (v > actMax ? actMax : v);
                             out[outIndex + oc] = (byte) v;

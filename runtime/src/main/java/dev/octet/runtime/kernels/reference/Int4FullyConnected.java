@@ -62,7 +62,7 @@ public final class Int4FullyConnected implements Kernel {
         Quantization outQ = ConvCommon.int8PerTensor(context, output, "output");
         int[] multipliers = new int[units];
         int[] shifts = new int[units];
-        ConvCommon.perChannelMultipliers(inQ.scale(), w.channelScales, outQ.scale(), multipliers, shifts);
+        ConvCommon.perChannelMultipliers(inQ.scale(), w.accumulatorScales, outQ.scale(), multipliers, shifts);
         ActivationRange range = ConvCommon.int8Activation(context, options.activation(), outQ);
         int[] biasValues = ConvCommon.int32Bias(context, bias, units);
         return new Op(batches, w, input, bias, output, -inQ.zeroPoint(), outQ.zeroPoint(), multipliers, shifts,
@@ -111,7 +111,7 @@ public final class Int4FullyConnected implements Kernel {
                 ConvCommon.refreshInt32(biasTensor, bias);
             }
             final byte[] codes = w.codes;
-            final int[] gm = w.groupMultipliers;
+            final int[] ratios = w.ratios;
             final int depth = w.reduction;
             final int units = w.channels;
             final int groupSize = w.groupSize;
@@ -123,7 +123,7 @@ public final class Int4FullyConnected implements Kernel {
                 }
                 for (int oc = 0; oc < units; oc++) {
                     final int wBase = oc * depth;
-                    long acc = 0;
+                    long acc = bias[oc];
                     for (int g = 0; g < groups; g++) {
                         final int start = g * groupSize;
                         final int end = Math.min(depth, start + groupSize);
@@ -131,9 +131,9 @@ public final class Int4FullyConnected implements Kernel {
                         for (int d = start; d < end; d++) {
                             partial += codes[wBase + d] * row[d];
                         }
-                        acc += GroupedInt4.rescale(partial, gm[oc * groups + g]);
+                        acc += (long) ratios[oc * groups + g] * partial;
                     }
-                    int v = FixedPoint.multiplyByQuantizedMultiplier(GroupedInt4.saturate(acc + bias[oc]),
+                    int v = FixedPoint.multiplyByQuantizedMultiplier(GroupedInt4.saturate(acc),
                             multipliers[oc], shifts[oc]) + outputZeroPoint;
                     v = v < actMin ? actMin : (v > actMax ? actMax : v);
                     out[outOff + b * units + oc] = (byte) v;

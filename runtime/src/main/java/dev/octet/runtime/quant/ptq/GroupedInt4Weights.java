@@ -6,17 +6,18 @@ import dev.octet.runtime.model.Int4Packing;
 /**
  * Quantizes float weights of shape {@code [O, ...]} to Octet's grouped int4 (docs/INT4.md): every output
  * channel's {@code K} reduction elements are cut into groups of {@code G} consecutive elements (the last shorter
- * when G does not divide K), and each group is quantized symmetrically to [-7, 7] with
- * {@code scale = max|w| / 7}. (Choosing each group's scale for the least squared weight error instead, clipping
- * its largest weights, was measured and is worse on both test models: docs/INT4.md.)
+ * when G does not divide K), and each group is quantized symmetrically to [-7, 7].
  *
- * <p>An all-zero group takes its channel's largest group scale (any scale represents it, and this one leaves the
- * kernel's group multiplier at 1), an all-zero channel scale 1.
+ * <p>Scales: the channel scale is {@code S = max_g max|w_g| / 7}; each group's scale is the smallest ratio
+ * {@code S · k / 255} (k integer in [1, 255]) that still covers the group, {@code k = ceil(255 · max|w_g| / (7 S))},
+ * so a group never clips and its step is at most 1/255 of S coarser than {@code max|w_g| / 7}. An all-zero group
+ * gets k = 255, an all-zero channel S = 1. (Choosing each group's scale for the least squared weight error
+ * instead, clipping its largest weights, was measured and is worse on both test models: docs/INT4.md.)
  *
  * @param packed        the codes packed two per byte ({@link Int4Packing})
- * @param groupScales   {@code O · ceil(K/G)} scales, channel-major
- * @param channelScales each channel's largest group scale: the scale of its accumulator, so its bias is
- *                      quantized with {@code s_in · channelScale}
+ * @param groupScales   {@code O · ceil(K/G)} scales {@code S[c] · k / 255}, channel-major
+ * @param channelScales each channel's {@code S}: its accumulator counts {@code s_in · S / 255}, the unit in which
+ *                      its bias is quantized
  * @param codes         the unpacked codes (for reports and tests)
  */
 public record GroupedInt4Weights(byte[] packed, float[] groupScales, float[] channelScales, int[] codes) {
@@ -32,23 +33,25 @@ public record GroupedInt4Weights(byte[] packed, float[] groupScales, float[] cha
         float[] groupScales = new float[channels * groups];
         float[] channelScales = new float[channels];
         int[] codes = new int[w.length];
+        float[] maxAbs = new float[groups];
         for (int c = 0; c < channels; c++) {
             float channelMax = 0f;
             for (int g = 0; g < groups; g++) {
-                float maxAbs = 0f;
+                maxAbs[g] = 0f;
                 for (int i = g * groupSize; i < Math.min(k, (g + 1) * groupSize); i++) {
-                    maxAbs = Math.max(maxAbs, Math.abs(w[c * k + i]));
+                    maxAbs[g] = Math.max(maxAbs[g], Math.abs(w[c * k + i]));
                 }
-                groupScales[c * groups + g] = maxAbs / Int4Layout.MAX_CODE;
-                channelMax = Math.max(channelMax, groupScales[c * groups + g]);
+                channelMax = Math.max(channelMax, maxAbs[g]);
             }
-            channelScales[c] = channelMax > 0f ? channelMax : 1f;
+            float channelScale = channelMax > 0f ? channelMax / Int4Layout.MAX_CODE : 1f;
+            channelScales[c] = channelScale;
             for (int g = 0; g < groups; g++) {
-                int gi = c * groups + g;
-                if (groupScales[gi] == 0f) {
-                    groupScales[gi] = channelScales[c];
-                }
-                float s = groupScales[gi];
+                long ratio = maxAbs[g] == 0f ? Int4Layout.RATIO_STEPS : (long) Math.ceil(
+                        Int4Layout.RATIO_STEPS * (double) maxAbs[g] / Int4Layout.MAX_CODE / channelScale - 1e-9);
+                ratio = Math.max(1, Math.min(Int4Layout.RATIO_STEPS, ratio));
+                float s = ratio == Int4Layout.RATIO_STEPS ? channelScale
+                        : (float) ((double) channelScale * ratio / Int4Layout.RATIO_STEPS);
+                groupScales[c * groups + g] = s;
                 for (int i = g * groupSize; i < Math.min(k, (g + 1) * groupSize); i++) {
                     long r = Math.round(w[c * k + i] / s);
                     codes[c * k + i] = (int) Math.max(-Int4Layout.MAX_CODE, Math.min(Int4Layout.MAX_CODE, r));
@@ -56,5 +59,10 @@ public record GroupedInt4Weights(byte[] packed, float[] groupScales, float[] cha
             }
         }
         return new GroupedInt4Weights(Int4Packing.pack(codes), groupScales, channelScales, codes);
+    }
+
+    /** The scale of one accumulator step of channel {@code c} per unit of input scale: {@code S[c] / 255}. */
+    public float accumulatorScale(int c) {
+        return channelScales[c] / Int4Layout.RATIO_STEPS;
     }
 }

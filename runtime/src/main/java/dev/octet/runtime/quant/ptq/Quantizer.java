@@ -302,7 +302,10 @@ public final class Quantizer {
             int i = t.index();
             if (int4[i]) {
                 GroupedInt4Weights g = GroupedInt4Weights.quantize(floatValues(t), t.shape(), weightFormat.groupSize());
-                weightScales[i] = g.channelScales();
+                weightScales[i] = new float[t.dim(0)]; // the accumulator's unit per input scale: S[c] / 255
+                for (int c = 0; c < weightScales[i].length; c++) {
+                    weightScales[i][c] = g.accumulatorScale(c);
+                }
                 defs.add(new TensorDef(t.name(), TensorType.INT4, t.shape(),
                         Quantization.perGroup(g.groupScales(), weightFormat.groupSize()), g.packed()));
             } else if (weightDim[i] != Integer.MIN_VALUE) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The int4 FULLY_CONNECTED and CONV_2D kernels against the real-valued computation with the same int4 weights
  * and int8 inputs, on seeded random shapes, group sizes (dividing the reduction or not), zero points and biases:
- * every output within {@link GroupedInt4#errorBoundLsb} of the exact value, with the reference and the optimized
+ * every output within {@link GroupedInt4#ERROR_BOUND_LSB} of the exact value, with the reference and the optimized
  * registries (which fall back to the same int4 kernels).
  */
 class Int4KernelsTest {
@@ -37,12 +37,17 @@ class Int4KernelsTest {
     }
 
     @Test
-    void group_multiplier_rounds_and_caps_at_q31() {
-        assertEquals(Integer.MAX_VALUE, GroupedInt4.q31(0.5f, 0.5f));
-        assertEquals(1 << 30, GroupedInt4.q31(0.25f, 0.5f));
-        // (p · m + 2^30) >> 31 rounds half up: 3 · 0.5 = 1.5 -> 2, -3 · 0.5 = -1.5 -> -1.
-        assertEquals(2, GroupedInt4.rescale(3, 1 << 30));
-        assertEquals(-1, GroupedInt4.rescale(-3, 1 << 30));
+    void group_scales_are_ratios_of_the_channel_scale() {
+        float[] w = {0.7f, -0.36f, 0.01f, 0f, 0f, 0f, 0.07f, 0f};
+        GroupedInt4Weights q = GroupedInt4Weights.quantize(w, new int[] {1, 8}, 2);
+        assertEquals(0.1f, q.channelScales()[0], 1e-7f);
+        // Groups: max 0.7 -> k 255; max 0.01 -> k = ceil(255 · 0.01 / 0.7) = 4; all zero -> 255; 0.07 -> 26 (25.5 up).
+        assertEquals(0.1f, q.groupScales()[0]);
+        assertEquals(4, dev.octet.runtime.model.Int4Layout.ratio(q.groupScales()[1], 0.1f));
+        assertEquals(255, dev.octet.runtime.model.Int4Layout.ratio(q.groupScales()[2], 0.1f));
+        assertEquals(26, dev.octet.runtime.model.Int4Layout.ratio(q.groupScales()[3], 0.1f));
+        assertEquals("[7, -4, 6, 0, 0, 0, 7, 0]", java.util.Arrays.toString(q.codes()));
+        assertEquals(-1, dev.octet.runtime.model.Int4Layout.ratio(0.0504f, 0.1f), "128.52/255 is no ratio");
     }
 
     @Test
@@ -59,11 +64,11 @@ class Int4KernelsTest {
             float inScale = 0.005f + 0.05f * rng.nextFloat();
             int inZp = rng.nextInt(256) - 128;
             byte[] x = randomBytes(rng, batches * k);
-            int[] bias = Int4TestModels.quantizeBias(gaussian(rng, units, 0.5f), inScale, q.channelScales());
+            int[] bias = Int4TestModels.quantizeBias(gaussian(rng, units, 0.5f), inScale, q);
             double[] real = new double[batches * units];
             for (int b = 0; b < batches; b++) {
                 for (int c = 0; c < units; c++) {
-                    double sum = bias[c] * (double) inScale * q.channelScales()[c];
+                    double sum = bias[c] * (double) inScale * q.accumulatorScale(c);
                     for (int i = 0; i < k; i++) {
                         sum += inScale * (x[b * k + i] - inZp) * (double) groupScale(q, c, i, k, groupSize)
                                 * q.codes()[c * k + i];
@@ -75,9 +80,7 @@ class Int4KernelsTest {
             Int4TestModels.Spec spec = new Int4TestModels.Spec(new int[] {batches, k}, inScale, inZp, q,
                     new int[] {units, k}, groupSize, bias, new int[] {batches, units}, out[0], (int) out[1]);
             byte[] model = Int4TestModels.fullyConnected(spec);
-            int groups = (k + groupSize - 1) / groupSize;
-            worst = Math.max(worst, check(model, x, real, units, c -> GroupedInt4.errorBoundLsb(groups, inScale,
-                    q.channelScales()[c], out[0]), out));
+            worst = Math.max(worst, check(model, x, real, units, c -> GroupedInt4.ERROR_BOUND_LSB, out));
         }
         System.out.println("int4 FC: worst error " + worst + " LSB");
     }
@@ -106,7 +109,7 @@ class Int4KernelsTest {
             float inScale = 0.005f + 0.05f * rng.nextFloat();
             int inZp = rng.nextInt(256) - 128;
             byte[] x = randomBytes(rng, h * wd * cin);
-            int[] bias = Int4TestModels.quantizeBias(gaussian(rng, cout, 0.5f), inScale, q.channelScales());
+            int[] bias = Int4TestModels.quantizeBias(gaussian(rng, cout, 0.5f), inScale, q);
             int effH = (fh - 1) * dilation + 1;
             int effW = (fw - 1) * dilation + 1;
             int oh = padding == Padding.SAME ? (h + stride - 1) / stride : (h - effH + stride) / stride;
@@ -117,7 +120,7 @@ class Int4KernelsTest {
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     for (int c = 0; c < cout; c++) {
-                        double sum = bias[c] * (double) inScale * q.channelScales()[c];
+                        double sum = bias[c] * (double) inScale * q.accumulatorScale(c);
                         for (int fy = 0; fy < fh; fy++) {
                             for (int fx = 0; fx < fw; fx++) {
                                 int iy = oy * stride - padTop + fy * dilation;
@@ -141,9 +144,7 @@ class Int4KernelsTest {
                     new int[] {cout, fh, fw, cin}, groupSize, bias, new int[] {1, oh, ow, cout}, out[0],
                     (int) out[1]);
             byte[] model = Int4TestModels.conv2D(spec, padding, stride, dilation);
-            int groups = (k + groupSize - 1) / groupSize;
-            worst = Math.max(worst, check(model, x, real, cout, c -> GroupedInt4.errorBoundLsb(groups, inScale,
-                    q.channelScales()[c], out[0]), out));
+            worst = Math.max(worst, check(model, x, real, cout, c -> GroupedInt4.ERROR_BOUND_LSB, out));
         }
         System.out.println("int4 conv: worst error " + worst + " LSB");
     }

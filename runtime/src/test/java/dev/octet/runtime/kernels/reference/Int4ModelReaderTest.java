@@ -70,18 +70,24 @@ class Int4ModelReaderTest {
         assertThrows(Int4FormatException.class,
                 () -> read(Int4TestModels.withWeightScales(spec(), new float[] {1, 1, 1, 1, 1, 0})),
                 "a zero group scale");
+        Int4FormatException ratio = assertThrows(Int4FormatException.class,
+                () -> read(Int4TestModels.withWeightScales(spec(), new float[] {1, 1, 1, 1, 1, 0.3f})));
+        assertTrue(ratio.getMessage().contains("not k/255"), ratio.getMessage());
     }
 
     @Test
     void refuses_bad_markers() {
-        for (String text : new String[] {"", "group_size=0\npacking=low-nibble-first\nlayout=channel-major-groups",
-                "group_size=32\npacking=high-nibble-first\nlayout=channel-major-groups",
-                "group_size=32\npacking=low-nibble-first\nlayout=channel-major-groups\nextra=1",
-                "group_size=x\npacking=low-nibble-first\nlayout=channel-major-groups",
-                "group_size=32\ngroup_size=32\npacking=low-nibble-first\nlayout=channel-major-groups"}) {
+        String ok = "packing=low-nibble-first\nlayout=channel-major-groups\ngroup_scales=channel-ratio-255\n";
+        for (String text : new String[] {"", "group_size=0\n" + ok, "group_size=x\n" + ok, ok,
+                "group_size=32\n" + ok.replace("low-nibble", "high-nibble"),
+                "group_size=32\n" + ok.replace("channel-major", "row-major"),
+                "group_size=32\n" + ok.replace("channel-ratio-255", "float"),
+                "group_size=32\n" + ok + "extra=1", "group_size=32\ngroup_size=32\n" + ok,
+                "group_size=32\n" + ok.replace("layout=", "layout")}) {
             assertThrows(Int4FormatException.class,
                     () -> read(Int4TestModels.withMetadata(spec(), text.getBytes(StandardCharsets.UTF_8))), text);
         }
+        assertEquals(new Int4Layout(32), Int4Layout.parse(("group_size=32\n" + ok).getBytes(StandardCharsets.UTF_8)));
         // Another group size than the scales were made for: 40 in groups of 16 needs 3 x 3 scales.
         assertThrows(Int4FormatException.class,
                 () -> read(Int4TestModels.withMetadata(spec(), new Int4Layout(16).encode())));

@@ -29,11 +29,11 @@ public final class Int4TestModels {
                        int groupSize, int[] bias, int[] outShape, float outScale, int outZp) {
     }
 
-    /** The int32 bias in units of {@code s_in · S[c]} for float biases. */
-    public static int[] quantizeBias(float[] bias, float inScale, float[] channelScales) {
+    /** The int32 bias in units of {@code s_in · S[c] / 255} for float biases. */
+    public static int[] quantizeBias(float[] bias, float inScale, GroupedInt4Weights w) {
         int[] q = new int[bias.length];
         for (int c = 0; c < bias.length; c++) {
-            q[c] = (int) Math.rint(bias[c] / ((double) inScale * channelScales[c]));
+            q[c] = (int) Math.rint(bias[c] / ((double) inScale * w.accumulatorScale(c)));
         }
         return q;
     }
@@ -92,7 +92,7 @@ public final class Int4TestModels {
         float[] biasScales = new float[s.bias().length];
         for (int c = 0; c < s.bias().length; c++) {
             LittleEndian.putInt(bias, 4 * c, s.bias()[c]);
-            biasScales[c] = s.inScale() * s.weights().channelScales()[c];
+            biasScales[c] = s.inScale() * s.weights().accumulatorScale(c);
         }
         return new java.util.ArrayList<>(List.of(
                 new TensorDef("input", TensorType.INT8, s.inShape(), Quantization.perTensor(s.inScale(), s.inZp()),
