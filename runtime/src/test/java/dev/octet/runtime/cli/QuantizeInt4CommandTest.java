@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code octet quantize --weights int4 [--group-size G]}: the int4 variant from the command line. */
+/** {@code octet quantize --weights int4 [--group-size G]}: the int4 variant from the command line, and its bench. */
 class QuantizeInt4CommandTest {
     @TempDir
     Path tmp;
@@ -57,6 +57,11 @@ class QuantizeInt4CommandTest {
         Model m = ModelReader.withDefaults().read(Files.readAllBytes(out));
         assertEquals(16, m.int4Layout().orElseThrow().groupSize());
         assertEquals(TensorType.INT4, m.mainSubgraph().tensor(m.mainSubgraph().operators().get(0).input(1)).type());
+
+        Result bench = run("bench", out.toString(), "--profile", "stm32l4r5,ra6m4");
+        assertEquals(0, bench.exit, bench.err);
+        assertTrue(bench.out.contains("weights: int4 in groups of 16"), bench.out);
+        assertTrue(bench.out.contains("stm32l4r5") && bench.out.contains("ra6m4"), bench.out);
     }
 
     @Test
