@@ -268,8 +268,10 @@ public final class ModelReader {
                 return null;
             }
             int bufferCount = buffers == null ? 0 : buffers.length();
-            if (entries.length() > bufferCount) {
-                throw fail(entries.where(), entries.length() + " metadata entries for " + bufferCount + " buffers");
+            // Converters write a handful of entries; a bound keeps a hostile vector from costing a long scan.
+            if (entries.length() > limits.maxTensors()) {
+                throw fail(entries.where(), entries.length() + " metadata entries, more than the limit of "
+                        + limits.maxTensors());
             }
             Int4Layout found = null;
             for (int i = 0; i < entries.length(); i++) {

@@ -39,6 +39,9 @@ import java.util.Set;
  *       output (the union of their ranges), as TFLite requires of their int8 kernels;</li>
  *   <li>SOFTMAX and LOGISTIC outputs are fixed to scale 1/256, zero point -128; TANH to 1/128, 0.</li>
  * </ul>
+ * With {@link WeightFormat#int4} the FULLY_CONNECTED and CONV_2D weights are instead grouped int4
+ * ({@link GroupedInt4Weights}) with biases in units of {@code s_in · S[c] / 255}, and the model carries the
+ * {@code octet.int4.v1} metadata marker: Octet's int4 variant (docs/INT4.md), not TFLite-compatible.
  * Tensor indices are kept; with float input/output a QUANTIZE and a DEQUANTIZE are added at the edges, with new
  * int8 tensors appended after the original ones.
  */

@@ -49,6 +49,11 @@ class Int4ModelReaderTest {
     }
 
     @Test
+    void other_metadata_entries_are_passed_over() {
+        assertEquals(32, read(Int4TestModels.withOtherMetadataFirst(spec())).int4Layout().orElseThrow().groupSize());
+    }
+
+    @Test
     void a_model_without_int4_has_no_layout() {
         byte[] bytes = dev.octet.runtime.TestModels.bytes("float/ad01_fc_autoencoder_fp32.tflite");
         assertTrue(read(bytes).int4Layout().isEmpty());

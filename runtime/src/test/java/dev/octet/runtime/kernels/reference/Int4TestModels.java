@@ -75,6 +75,16 @@ public final class Int4TestModels {
                 new BuiltinOptions.FullyConnected(Activation.NONE, 0, false, false))), new int[] {0}, new int[] {3}, m);
     }
 
+    /** The FC model with another metadata entry before the marker (as converters write "min_runtime_version"). */
+    public static byte[] withOtherMetadataFirst(Spec s) {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("min_runtime_version", "1.14.0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        m.putAll(marker(s.groupSize()));
+        return TfliteModelWriter.write("int4 test", "main", tensors(s), List.of(new OperatorDef(
+                BuiltinOperator.FULLY_CONNECTED, 4, new int[] {0, 1, 2}, new int[] {3},
+                new BuiltinOptions.FullyConnected(Activation.NONE, 0, false, false))), new int[] {0}, new int[] {3}, m);
+    }
+
     static Map<String, byte[]> marker(int groupSize) {
         Map<String, byte[]> m = new LinkedHashMap<>();
         m.put(Int4Layout.METADATA_NAME, new Int4Layout(groupSize).encode());
