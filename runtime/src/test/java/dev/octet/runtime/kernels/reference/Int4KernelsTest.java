@@ -1,6 +1,7 @@
 package dev.octet.runtime.kernels.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.octet.runtime.engine.Interpreter;
@@ -10,6 +11,7 @@ import dev.octet.runtime.model.Int4Packing;
 import dev.octet.runtime.model.Model;
 import dev.octet.runtime.model.ModelReader;
 import dev.octet.runtime.model.Padding;
+import dev.octet.runtime.model.UnsupportedModelException;
 import dev.octet.runtime.quant.ptq.GroupedInt4Weights;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -147,6 +149,29 @@ class Int4KernelsTest {
             worst = Math.max(worst, check(model, x, real, cout, c -> GroupedInt4.ERROR_BOUND_LSB, out));
         }
         System.out.println("int4 conv: worst error " + worst + " LSB");
+    }
+
+    @Test
+    void prepare_refuses_what_the_int4_kernels_do_not_run() {
+        GroupedInt4Weights q = GroupedInt4Weights.quantize(gaussian(new Random(3), 4 * 9 * 2, 0.3f),
+                new int[] {4, 3, 3, 2}, 32);
+        // A grouped convolution: 4 input channels, filters of 2.
+        byte[] grouped = Int4TestModels.conv2D(new Int4TestModels.Spec(new int[] {1, 5, 5, 4}, 0.02f, 0, q,
+                new int[] {4, 3, 3, 2}, 32, new int[4], new int[] {1, 5, 5, 4}, 0.05f, 0), Padding.SAME, 1, 1);
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> Interpreter.create(ModelReader.withDefaults().read(grouped)));
+        assertTrue(e.getMessage().contains("operator 0 (CONV_2D)") && e.getMessage().contains("grouped"),
+                e.getMessage());
+
+        GroupedInt4Weights fc = GroupedInt4Weights.quantize(gaussian(new Random(4), 3 * 40, 0.3f), new int[] {3, 40}, 32);
+        byte[] hybrid = Int4TestModels.fullyConnectedWithFloatInput(new Int4TestModels.Spec(new int[] {1, 40}, 0.02f,
+                0, fc, new int[] {3, 40}, 32, new int[3], new int[] {1, 3}, 0.05f, 0));
+        for (KernelSelection kernels : new KernelSelection[] {KernelSelection.REFERENCE, KernelSelection.AUTO}) {
+            UnsupportedModelException f = assertThrows(UnsupportedModelException.class, () -> Interpreter.create(
+                    ModelReader.withDefaults().read(hybrid), InterpreterOptions.defaults().withKernels(kernels)));
+            assertTrue(f.getMessage().contains("FULLY_CONNECTED") && f.getMessage().contains("FLOAT32"),
+                    f.getMessage());
+        }
     }
 
     /** Runs the model with the reference and the optimized registry; returns the largest error in LSB. */

@@ -85,6 +85,16 @@ public final class Int4TestModels {
                 new BuiltinOptions.FullyConnected(Activation.NONE, 0, false, false))), new int[] {0}, new int[] {3}, m);
     }
 
+    /** The FC model with a float32 input (a hybrid combination the int4 kernels refuse). */
+    public static byte[] fullyConnectedWithFloatInput(Spec s) {
+        List<TensorDef> tensors = tensors(s);
+        tensors.set(0, new TensorDef("input", TensorType.FLOAT32, s.inShape(), null, null));
+        return TfliteModelWriter.write("int4 test", "main", tensors, List.of(new OperatorDef(
+                BuiltinOperator.FULLY_CONNECTED, 4, new int[] {0, 1, 2}, new int[] {3},
+                new BuiltinOptions.FullyConnected(Activation.NONE, 0, false, false))), new int[] {0}, new int[] {3},
+                marker(s.groupSize()));
+    }
+
     static Map<String, byte[]> marker(int groupSize) {
         Map<String, byte[]> m = new LinkedHashMap<>();
         m.put(Int4Layout.METADATA_NAME, new Int4Layout(groupSize).encode());
