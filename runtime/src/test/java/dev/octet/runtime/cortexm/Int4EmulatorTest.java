@@ -1,6 +1,7 @@
 package dev.octet.runtime.cortexm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.octet.profiles.DeviceProfiles;
@@ -39,6 +40,20 @@ class Int4EmulatorTest {
         return new Model[] {
             reader.read(Quantizer.quantize(model, stats, Quantizer.Options.defaults()).bytes()),
             reader.read(Quantizer.quantize(model, stats, Quantizer.Options.defaults(), WeightFormat.int4(32)).bytes())};
+    }
+
+    @Test
+    void deployment_policy_holds_the_int4_variant_even_where_it_fits() {
+        Model[] m = adInt8AndInt4();
+        DeploymentPolicy policy = new DeploymentPolicy(CortexMEmulator.calibrated());
+        NodeClass node = NodeClass.of("sensor", DeviceProfiles.bundled().get("stm32l4r5"), 0.25, 0.25);
+        assertTrue(policy.decide(DeploymentPolicy.Candidate.of("int8", m[0]), node).push());
+        DeploymentPolicy.Decision int4 = policy.decide(DeploymentPolicy.Candidate.of("int4", m[1]), node);
+        assertFalse(int4.push());
+        assertEquals(1, int4.reasons().size(), int4.reasons().toString());
+        assertTrue(int4.reasons().get(0).contains("TFLite Micro"), int4.reasons().toString());
+        assertEquals("int8", policy.choose(List.of(DeploymentPolicy.Candidate.of("int4", m[1]).withAccuracy(1.0),
+                DeploymentPolicy.Candidate.of("int8", m[0])), node).chosen().orElseThrow().candidate().name());
     }
 
     @Test
