@@ -81,7 +81,13 @@ public final class Int4Conv2D implements Kernel {
         private final int actMax;
         /** The group of each reduction index. */
         private final int[] groupOf;
-        /** One output channel's partial sums, per group. */
+        /**
+         * The codes transposed to {@code [i][oc]} (reduction index major) and widened to int: for one input element
+         * all output channels are contiguous, so the multiply-accumulate loop over them vectorizes, as in
+         * {@link Conv2D}. Integer sums do not depend on the order, so the result is the same.
+         */
+        private final int[] weights;
+        /** The current pixel's partial sums, {@code [g][oc]}. */
         private final int[] partials;
 
         Op(ConvGeometry g, int batches, int inChannels, GroupedInt4 w, Tensor input, Tensor bias, Tensor output,
@@ -107,7 +113,13 @@ public final class Int4Conv2D implements Kernel {
             for (int k = 0; k < groupOf.length; k++) {
                 groupOf[k] = k / w.groupSize;
             }
-            this.partials = new int[w.groups];
+            this.weights = new int[w.codes.length];
+            for (int oc = 0; oc < w.channels; oc++) {
+                for (int k = 0; k < w.reduction; k++) {
+                    weights[k * w.channels + oc] = w.codes[oc * w.reduction + k];
+                }
+            }
+            this.partials = new int[w.groups * w.channels];
         }
 
         @Override
@@ -115,10 +127,9 @@ public final class Int4Conv2D implements Kernel {
             if (biasTensor != null) {
                 ConvCommon.refreshInt32(biasTensor, bias);
             }
-            final byte[] codes = w.codes;
+            final int[] wt = weights;
             final int[] ratios = w.ratios;
             final int[] part = partials;
-            final int k = w.reduction;
             final int groups = w.groups;
             final int outC = w.channels;
             final int inC = inChannels;
@@ -129,23 +140,26 @@ public final class Int4Conv2D implements Kernel {
                     final int yOrigin = g.rowOrigin[oy];
                     for (int ox = 0; ox < g.outWidth; ox++) {
                         final int xOrigin = g.colOrigin[ox];
-                        for (int oc = 0; oc < outC; oc++) {
-                            Arrays.fill(part, 0);
-                            final int wRow = oc * k;
-                            for (int fy = g.rowTapStart[oy]; fy < g.rowTapEnd[oy]; fy++) {
-                                final int rowBase = (b * g.inHeight + yOrigin + fy * g.dilationHeight) * g.inWidth;
-                                for (int fx = g.colTapStart[ox]; fx < g.colTapEnd[ox]; fx++) {
-                                    final int inBase = inOff + (rowBase + xOrigin + fx * g.dilationWidth) * inC;
-                                    final int kBase = (fy * fw + fx) * inC;
-                                    for (int ic = 0; ic < inC; ic++) {
-                                        part[groupOf[kBase + ic]] += (in[inBase + ic] + inputOffset)
-                                                * codes[wRow + kBase + ic];
+                        Arrays.fill(part, 0);
+                        for (int fy = g.rowTapStart[oy]; fy < g.rowTapEnd[oy]; fy++) {
+                            final int rowBase = (b * g.inHeight + yOrigin + fy * g.dilationHeight) * g.inWidth;
+                            for (int fx = g.colTapStart[ox]; fx < g.colTapEnd[ox]; fx++) {
+                                final int inBase = inOff + (rowBase + xOrigin + fx * g.dilationWidth) * inC;
+                                final int kBase = (fy * fw + fx) * inC;
+                                for (int ic = 0; ic < inC; ic++) {
+                                    final int x = in[inBase + ic] + inputOffset;
+                                    final int wRow = (kBase + ic) * outC;
+                                    final int pRow = groupOf[kBase + ic] * outC;
+                                    for (int oc = 0; oc < outC; oc++) {
+                                        part[pRow + oc] += x * wt[wRow + oc];
                                     }
                                 }
                             }
+                        }
+                        for (int oc = 0; oc < outC; oc++) {
                             long acc = bias[oc];
                             for (int grp = 0; grp < groups; grp++) {
-                                acc += (long) ratios[oc * groups + grp] * part[grp];
+                                acc += (long) ratios[oc * groups + grp] * part[grp * outC + oc];
                             }
                             int v = FixedPoint.multiplyByQuantizedMultiplier(GroupedInt4.saturate(acc),
                                     multipliers[oc], shifts[oc]) + outputZeroPoint;
