@@ -16,10 +16,12 @@ import java.util.Map;
  * the marker; TFLite ignores the metadata but refuses the per-group scale vector (its length is not the channel
  * count), so the variant never runs there with a wrong meaning.
  *
- * <p>For a weight tensor of shape {@code [O, d1, ..., dn]}, the reduction length is {@code K = d1·...·dn} (an
- * OHWI conv filter row, an FC weight row), each row is cut into {@code ceil(K / G)} groups (the last one shorter
- * when G does not divide K: as if padded with zero weights), and the tensor's quantization holds
- * {@code O · ceil(K / G)} scales, channel 0's groups first, with zero points 0 and {@code quantized_dimension} 0.
+ * <p>The output channels lie along the quantization's {@code quantized_dimension} q: 0 for FULLY_CONNECTED and
+ * CONV_2D ({@code [O, ...]}), the last dimension for DEPTHWISE_CONV_2D ({@code [1, H, W, O]}). A channel's
+ * reduction is its {@code K = N / O} elements in the tensor's row-major order (an FC row, an OHWI filter row
+ * {@code [fy][fx][ic]}, a depthwise filter's taps {@code [fy][fx]}); it is cut into {@code ceil(K / G)} groups
+ * (the last one shorter when G does not divide K: as if padded with zero weights), and the tensor's quantization
+ * holds {@code O · ceil(K / G)} scales, channel 0's groups first, with zero points 0.
  *
  * <p>Group scales are 8-bit ratios of their channel's scale: with {@code S[c] = max_g s[c,g]}, every
  * {@code s[c,g] = S[c] · k[c,g] / 255} for an integer {@code k} in [1, 255] ({@link #ratio}). The kernels recover
@@ -50,13 +52,28 @@ public record Int4Layout(int groupSize) {
         return (int) ((reduction + groupSize - 1) / groupSize);
     }
 
-    /** The reduction length of a weight tensor: the product of every dimension after the first. */
-    public static long reduction(int[] shape) {
+    /** The reduction length of a weight tensor with channels along {@code channelDim}: the other dimensions' product. */
+    public static long reduction(int[] shape, int channelDim) {
         long k = 1;
-        for (int d = 1; d < shape.length; d++) {
-            k *= shape[d];
+        for (int d = 0; d < shape.length; d++) {
+            if (d != channelDim) {
+                k *= shape[d];
+            }
         }
         return k;
+    }
+
+    /**
+     * The index in the flattened tensor of reduction element {@code i} of channel {@code c}, channels along
+     * {@code channelDim}: the elements of one channel in row-major order of the other dimensions.
+     */
+    public static long elementIndex(int[] shape, int channelDim, int c, long i) {
+        long inner = 1;
+        for (int d = channelDim + 1; d < shape.length; d++) {
+            inner *= shape[d];
+        }
+        long outer = i / inner;
+        return (outer * shape[channelDim] + c) * inner + i % inner;
     }
 
     /**

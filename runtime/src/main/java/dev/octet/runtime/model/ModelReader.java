@@ -589,17 +589,19 @@ public final class ModelReader {
             Vector scaleVector = q == null ? null : q.getVector(QUANT_SCALE, 4);
             Vector zeroVector = q == null ? null : q.getVector(QUANT_ZERO_POINT, 8);
             int scaleCount = scaleVector == null ? 0 : scaleVector.length();
-            long reduction = Int4Layout.reduction(shape);
-            long groups = int4.groupsPerChannel(reduction);
-            long expected = (long) shape[0] * groups;
-            if (scaleCount != expected) {
-                throw new Int4FormatException(where + ": " + scaleCount + " group scales, but " + shape[0]
-                        + " output channels of " + reduction + " elements in groups of " + int4.groupSize()
-                        + " need " + shape[0] + " x " + groups + " = " + expected);
+            int dimension = q == null ? 0 : q.getInt(QUANT_QUANTIZED_DIMENSION, 0);
+            if (dimension != 0 && dimension != shape.length - 1) {
+                throw new Int4FormatException(where + ": int4 channels lie along dimension 0 or the last ("
+                        + (shape.length - 1) + "), not " + dimension);
             }
-            int dimension = q.getInt(QUANT_QUANTIZED_DIMENSION, 0);
-            if (dimension != 0) {
-                throw new Int4FormatException(where + ": int4 groups belong to dimension 0, not " + dimension);
+            int channels = shape[dimension];
+            long reduction = Int4Layout.reduction(shape, dimension);
+            long groups = int4.groupsPerChannel(reduction);
+            long expected = (long) channels * groups;
+            if (scaleCount != expected) {
+                throw new Int4FormatException(where + ": " + scaleCount + " group scales, but " + channels
+                        + " output channels of " + reduction + " elements in groups of " + int4.groupSize()
+                        + " need " + channels + " x " + groups + " = " + expected);
             }
             int zeroCount = zeroVector == null ? 0 : zeroVector.length();
             if (zeroCount != 0 && zeroCount != scaleCount) {
@@ -619,7 +621,7 @@ public final class ModelReader {
                     throw new Int4FormatException(where + ": group scale " + i + " is " + scales[i]);
                 }
             }
-            for (int c = 0; c < shape[0]; c++) {
+            for (int c = 0; c < channels; c++) {
                 float max = 0f;
                 for (int g = 0; g < groups; g++) {
                     max = Math.max(max, scales[(int) (c * groups + g)]);
@@ -633,7 +635,7 @@ public final class ModelReader {
                     }
                 }
             }
-            return Quantization.perGroup(scales, int4.groupSize());
+            return Quantization.perGroup(scales, int4.groupSize(), dimension);
         }
 
         private Quantization quantization(Table tensor, int[] shape) {

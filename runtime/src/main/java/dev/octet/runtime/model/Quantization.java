@@ -29,17 +29,22 @@ public final class Quantization {
     }
 
     /**
-     * Per-group quantization of Octet's int4 weights ({@link Int4Layout}): along dimension 0 (output channels),
-     * each output channel's reduction elements are cut into groups of {@code groupSize} consecutive elements
+     * Per-group quantization of Octet's int4 weights ({@link Int4Layout}): with the output channels along
+     * dimension 0, each output channel's reduction elements are cut into groups of {@code groupSize} consecutive elements
      * (the last group may be shorter), and every group has its own scale; zero points are all 0 (symmetric).
      * {@code scales} holds channel 0's groups first, then channel 1's, and so on. No zero points are stored (they
      * are all 0, and 8 bytes each would cost more than the packed weights of a group of 16).
      */
     public static Quantization perGroup(float[] scales, int groupSize) {
+        return perGroup(scales, groupSize, 0);
+    }
+
+    /** Per-group scales with the output channels along {@code channelDimension} (3 for depthwise filters). */
+    public static Quantization perGroup(float[] scales, int groupSize, int channelDimension) {
         if (groupSize < 1) {
             throw new IllegalArgumentException("group size must be positive: " + groupSize);
         }
-        return new Quantization(scales, new long[0], 0, groupSize);
+        return new Quantization(scales, new long[0], channelDimension, groupSize);
     }
 
     /** True for the per-group scales of Octet's int4 weights. */

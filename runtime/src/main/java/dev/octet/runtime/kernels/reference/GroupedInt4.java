@@ -57,6 +57,11 @@ final class GroupedInt4 {
      * this also covers tensors built in code.
      */
     static GroupedInt4 of(OpContext context, Tensor filter) {
+        return of(context, filter, 0);
+    }
+
+    /** The same, for output channels along {@code channelDim} (3 for DEPTHWISE_CONV_2D's [1, H, W, C·M]). */
+    static GroupedInt4 of(OpContext context, Tensor filter, int channelDim) {
         if (filter.type() != TensorType.INT4) {
             throw context.unsupported("weights type " + filter.type() + " is not INT4");
         }
@@ -70,8 +75,12 @@ final class GroupedInt4 {
         if (q == null || !q.isPerGroup()) {
             throw context.unsupported("int4 weights need per-group scales (Octet's int4 variant), got " + q);
         }
-        int channels = filter.dim(0);
-        long k = Int4Layout.reduction(filter.shape());
+        if (q.quantizedDimension() != channelDim) {
+            throw context.unsupported("int4 weights have their channels along dimension " + q.quantizedDimension()
+                    + ", expected " + channelDim);
+        }
+        int channels = filter.dim(channelDim);
+        long k = Int4Layout.reduction(filter.shape(), channelDim);
         int groupSize = q.groupSize();
         long groups = (k + groupSize - 1) / groupSize;
         if (q.count() != channels * groups) {
@@ -98,8 +107,12 @@ final class GroupedInt4 {
         byte[] codes = new byte[filter.elementCount()];
         byte[] packed = filter.array();
         int offset = filter.offset();
-        for (int i = 0; i < codes.length; i++) {
-            codes[i] = (byte) Int4Packing.get(packed, offset, i);
+        int[] shape = filter.shape();
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < k; i++) {
+                codes[(int) (c * k + i)] = (byte) Int4Packing.get(packed, offset,
+                        (int) Int4Layout.elementIndex(shape, channelDim, c, i));
+            }
         }
         return new GroupedInt4(channels, (int) k, groupSize, codes, ratios, accumulatorScales);
     }

@@ -18,16 +18,32 @@ import dev.octet.runtime.model.Int4Packing;
  * @param groupScales   {@code O · ceil(K/G)} scales {@code S[c] · k / 255}, channel-major
  * @param channelScales each channel's {@code S}: its accumulator counts {@code s_in · S / 255}, the unit in which
  *                      its bias is quantized
- * @param codes         the unpacked codes (for reports and tests)
+ * @param codes         the unpacked codes, channel-major {@code [c · K + i]} (for reports and tests)
  */
 public record GroupedInt4Weights(byte[] packed, float[] groupScales, float[] channelScales, int[] codes) {
 
     public static GroupedInt4Weights quantize(float[] w, int[] shape, int groupSize) {
+        return quantize(w, shape, groupSize, 0);
+    }
+
+    /**
+     * The same with the output channels along {@code channelDim} (3 for a depthwise filter): {@code codes} are
+     * then channel-major ({@code [c · K + i]}) while {@code packed} keeps the tensor's own element order.
+     */
+    public static GroupedInt4Weights quantize(float[] weights, int[] shape, int groupSize, int channelDim) {
         Int4Layout layout = new Int4Layout(groupSize);
-        int channels = shape[0];
-        int k = (int) Int4Layout.reduction(shape);
-        if ((long) channels * k != w.length) {
-            throw new IllegalArgumentException(w.length + " weights for shape " + java.util.Arrays.toString(shape));
+        int channels = shape[channelDim];
+        int k = (int) Int4Layout.reduction(shape, channelDim);
+        if ((long) channels * k != weights.length) {
+            throw new IllegalArgumentException(weights.length + " weights for shape "
+                    + java.util.Arrays.toString(shape));
+        }
+        // Channel-major view of the weights: w[c · K + i].
+        float[] w = new float[weights.length];
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < k; i++) {
+                w[c * k + i] = weights[(int) Int4Layout.elementIndex(shape, channelDim, c, i)];
+            }
         }
         int groups = layout.groupsPerChannel(k);
         float[] groupScales = new float[channels * groups];
@@ -58,7 +74,13 @@ public record GroupedInt4Weights(byte[] packed, float[] groupScales, float[] cha
                 }
             }
         }
-        return new GroupedInt4Weights(Int4Packing.pack(codes), groupScales, channelScales, codes);
+        int[] tensorOrder = new int[codes.length];
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < k; i++) {
+                tensorOrder[(int) Int4Layout.elementIndex(shape, channelDim, c, i)] = codes[c * k + i];
+            }
+        }
+        return new GroupedInt4Weights(Int4Packing.pack(tensorOrder), groupScales, channelScales, codes);
     }
 
     /** The scale of one accumulator step of channel {@code c} per unit of input scale: {@code S[c] / 255}. */
