@@ -71,6 +71,7 @@ public final class OpRegistry {
             // The optimized kernels are int8 only: INT4 weights (Octet's int4 variant) fall back to reference.
             table.computeIfPresent(BuiltinOperator.FULLY_CONNECTED, (op, k) -> Int4Dispatch.fullyConnected(k));
             table.computeIfPresent(BuiltinOperator.CONV_2D, (op, k) -> Int4Dispatch.conv2D(k));
+            table.computeIfPresent(BuiltinOperator.DEPTHWISE_CONV_2D, (op, k) -> Int4Dispatch.depthwiseConv2D(k));
             return new OpRegistry(table);
         }
     }

@@ -38,7 +38,7 @@ final class ReferenceKernels {
         EnumMap<BuiltinOperator, Kernel> t = new EnumMap<>(BuiltinOperator.class);
         // Int4Dispatch: Octet's int4 variant (INT4 weights) runs the int4 kernels, everything else the usual ones.
         t.put(BuiltinOperator.CONV_2D, Int4Dispatch.conv2D(new Conv2D()));
-        t.put(BuiltinOperator.DEPTHWISE_CONV_2D, new DepthwiseConv2D());
+        t.put(BuiltinOperator.DEPTHWISE_CONV_2D, Int4Dispatch.depthwiseConv2D(new DepthwiseConv2D()));
         t.put(BuiltinOperator.FULLY_CONNECTED, Int4Dispatch.fullyConnected(new FullyConnected()));
         t.put(BuiltinOperator.AVERAGE_POOL_2D, new AveragePool2D());
         t.put(BuiltinOperator.MAX_POOL_2D, new MaxPool2D());

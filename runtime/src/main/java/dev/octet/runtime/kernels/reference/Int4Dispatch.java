@@ -31,6 +31,11 @@ public final class Int4Dispatch implements Kernel {
         return new Int4Dispatch(usual, new Int4Conv2D());
     }
 
+    /** DEPTHWISE_CONV_2D: {@code usual} unless the filter is INT4. */
+    public static Kernel depthwiseConv2D(Kernel usual) {
+        return new Int4Dispatch(usual, new Int4DepthwiseConv2D());
+    }
+
     @Override
     public PreparedOp prepare(OpContext context) {
         Tensor weights = context.inputCount() > 1 ? context.input(1) : null;

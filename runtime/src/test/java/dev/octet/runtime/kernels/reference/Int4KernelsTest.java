@@ -152,6 +152,68 @@ class Int4KernelsTest {
     }
 
     @Test
+    void depthwise_matches_the_real_computation_within_the_bound() {
+        Random rng = new Random(91L);
+        double worst = 0;
+        for (int trial = 0; trial < 30; trial++) {
+            int h = 1 + rng.nextInt(7);
+            int wd = 1 + rng.nextInt(7);
+            int cin = 1 + rng.nextInt(6);
+            int mult = 1 + rng.nextInt(2);
+            int cout = cin * mult;
+            int fh = 1 + rng.nextInt(3);
+            int fw = 1 + rng.nextInt(3);
+            int stride = 1 + rng.nextInt(2);
+            int dilation = 1 + rng.nextInt(2);
+            Padding padding = rng.nextBoolean() ? Padding.SAME : Padding.VALID;
+            if ((fh - 1) * dilation + 1 > h || (fw - 1) * dilation + 1 > wd) {
+                padding = Padding.SAME;
+            }
+            int k = fh * fw;
+            int groupSize = rng.nextBoolean() ? 32 : 1 + rng.nextInt(5);
+            int[] shape = {1, fh, fw, cout};
+            GroupedInt4Weights q = GroupedInt4Weights.quantize(gaussian(rng, k * cout, 0.3f), shape, groupSize, 3);
+            float inScale = 0.005f + 0.05f * rng.nextFloat();
+            int inZp = rng.nextInt(256) - 128;
+            byte[] x = randomBytes(rng, h * wd * cin);
+            int[] bias = Int4TestModels.quantizeBias(gaussian(rng, cout, 0.5f), inScale, q);
+            int effH = (fh - 1) * dilation + 1;
+            int effW = (fw - 1) * dilation + 1;
+            int oh = padding == Padding.SAME ? (h + stride - 1) / stride : (h - effH + stride) / stride;
+            int ow = padding == Padding.SAME ? (wd + stride - 1) / stride : (wd - effW + stride) / stride;
+            int padTop = Math.max(0, ((oh - 1) * stride + effH - h) / 2);
+            int padLeft = Math.max(0, ((ow - 1) * stride + effW - wd) / 2);
+            double[] real = new double[oh * ow * cout];
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    for (int c = 0; c < cout; c++) {
+                        double sum = bias[c] * (double) inScale * q.accumulatorScale(c);
+                        for (int fy = 0; fy < fh; fy++) {
+                            for (int fx = 0; fx < fw; fx++) {
+                                int iy = oy * stride - padTop + fy * dilation;
+                                int ix = ox * stride - padLeft + fx * dilation;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= wd) {
+                                    continue;
+                                }
+                                int i = fy * fw + fx;
+                                sum += inScale * (x[(iy * wd + ix) * cin + c / mult] - inZp)
+                                        * (double) groupScale(q, c, i, k, groupSize) * q.codes()[c * k + i];
+                            }
+                        }
+                        real[(oy * ow + ox) * cout + c] = sum;
+                    }
+                }
+            }
+            float[] out = outputParams(real);
+            Int4TestModels.Spec spec = new Int4TestModels.Spec(new int[] {1, h, wd, cin}, inScale, inZp, q, shape,
+                    groupSize, bias, new int[] {1, oh, ow, cout}, out[0], (int) out[1]);
+            byte[] model = Int4TestModels.depthwiseConv2D(spec, padding, stride, dilation, mult);
+            worst = Math.max(worst, check(model, x, real, cout, c -> GroupedInt4.ERROR_BOUND_LSB, out));
+        }
+        System.out.println("int4 depthwise: worst error " + worst + " LSB");
+    }
+
+    @Test
     void prepare_refuses_what_the_int4_kernels_do_not_run() {
         GroupedInt4Weights q = GroupedInt4Weights.quantize(gaussian(new Random(3), 4 * 9 * 2, 0.3f),
                 new int[] {4, 3, 3, 2}, 32);

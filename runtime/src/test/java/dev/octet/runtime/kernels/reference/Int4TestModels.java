@@ -48,6 +48,18 @@ public final class Int4TestModels {
                 new BuiltinOptions.Conv2D(padding, stride, stride, Activation.NONE, dilation, dilation), true);
     }
 
+    /** A DEPTHWISE_CONV_2D model; the weights' channels lie along dimension 3. */
+    public static byte[] depthwiseConv2D(Spec s, Padding padding, int stride, int dilation, int depthMultiplier) {
+        List<TensorDef> tensors = tensors(s);
+        TensorDef w = tensors.get(1);
+        tensors.set(1, new TensorDef(w.name(), w.type(), w.shape(),
+                Quantization.perGroup(s.weights().groupScales(), s.groupSize(), 3), w.data()));
+        return TfliteModelWriter.write("int4 test", "main", tensors, List.of(new OperatorDef(
+                BuiltinOperator.DEPTHWISE_CONV_2D, 3, new int[] {0, 1, 2}, new int[] {3},
+                new BuiltinOptions.DepthwiseConv2D(padding, stride, stride, depthMultiplier, Activation.NONE,
+                        dilation, dilation))), new int[] {0}, new int[] {3}, marker(s.groupSize()));
+    }
+
     /** The FC model, with or without the metadata marker. */
     public static byte[] fullyConnected(Spec s, boolean marker) {
         return write(s, BuiltinOperator.FULLY_CONNECTED,
