@@ -65,10 +65,10 @@ final class QuantizeCommand implements Callable<Integer> {
             + "requantization is a shift (an Octet variant: valid TFLite, but only shift-only kernels profit).")
     boolean powerOfTwo;
 
-    @Option(names = "--weights", paramLabel = "int8|int4", defaultValue = "int8",
+    @Option(names = "--weights", paramLabel = "int8|int4|int4-all", defaultValue = "int8",
             description = "int4: FULLY_CONNECTED and CONV_2D weights as int4 with one scale per group (Octet's int4 "
-                    + "variant, docs/INT4.md: runs in Octet, not in TFLite); the report compares with int8. "
-                    + "Default: ${DEFAULT-VALUE}.")
+                    + "variant, docs/INT4.md: runs in Octet, not in TFLite); int4-all: depthwise weights too; the "
+                    + "report compares with int8. Default: ${DEFAULT-VALUE}.")
     String weights;
 
     @Option(names = "--group-size", paramLabel = "G", defaultValue = "32",

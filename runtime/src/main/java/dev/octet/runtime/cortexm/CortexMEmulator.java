@@ -180,10 +180,15 @@ public final class CortexMEmulator {
 
         // Octet's int4 variant: nibble unpacking per weight read (in the MAC loop) and a rescale per group partial.
         TensorSpec int4Weights = Int4Costs.int4Weights(graph, op);
-        if (int4Weights != null && (kind == KernelClass.FULLY_CONNECTED || kind == KernelClass.CONV
-                || kind == KernelClass.CONV_1X1 || kind == KernelClass.CONV_FEW_CHANNELS)) {
-            long passes = kind == KernelClass.FULLY_CONNECTED ? Math.max(1, outElems / Math.max(1, w[0]))
-                    : (pixels + t.macsPerWeightPass() - 1) / t.macsPerWeightPass();
+        boolean weighted = kind == KernelClass.FULLY_CONNECTED || kind == KernelClass.CONV
+                || kind == KernelClass.CONV_1X1 || kind == KernelClass.CONV_FEW_CHANNELS
+                || kind == KernelClass.DEPTHWISE_3X3 || kind == KernelClass.DEPTHWISE;
+        if (int4Weights != null && weighted) {
+            long passes = switch (kind) {
+                case FULLY_CONNECTED -> Math.max(1, outElems / Math.max(1, w[0]));
+                case DEPTHWISE_3X3, DEPTHWISE -> pixels;
+                default -> (pixels + t.macsPerWeightPass() - 1) / t.macsPerWeightPass();
+            };
             mac += int4.unpackCycles(int4Weights, passes);
             aux += int4.rescaleCycles(int4Weights, passes, outElems, kind == KernelClass.FULLY_CONNECTED);
         }

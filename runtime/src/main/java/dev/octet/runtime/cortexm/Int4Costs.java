@@ -9,13 +9,13 @@ import dev.octet.runtime.model.TensorSpec;
 import dev.octet.runtime.model.TensorType;
 
 /**
- * What Octet's int4 variant (grouped int4 weights of FULLY_CONNECTED and CONV_2D, docs/INT4.md) costs a
+ * What Octet's int4 variant (grouped int4 weights of FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D, docs/INT4.md) costs a
  * Cortex-M node beyond the int8 kernel it is derived from. The MACs themselves cost the same (the nibbles are
  * widened to the int16 or int8 lanes the int8 GEMM uses); on top come:
  * <ul>
  *   <li><b>unpacking</b>: every weight read is a nibble to extract and sign-extend, once per pass over the
  *       weights (FC: once per batch row; conv: once per GEMM pass of {@link CoreTraits#macsPerWeightPass()}
- *       output pixels);</li>
+ *       output pixels; depthwise: once per output pixel, as its kernels read the taps per pixel);</li>
  *   <li><b>group rescale</b>: every group partial sum is multiplied by its 8-bit ratio and added to the channel's
  *       accumulator, once per output element and group;</li>
  *   <li><b>ratio recovery</b>: the ratios are not kept in RAM but recovered from the two float scales in flash,
@@ -62,9 +62,14 @@ public record Int4Costs(double unpackCyclesPerWeight, double groupRescaleCycles,
         return w.type() == TensorType.INT4 && w.quantization().isPerGroup() ? w : null;
     }
 
+    /** Output channels of int4 weights (along their quantized dimension: 0, or 3 for depthwise). */
+    static long channels(TensorSpec weights) {
+        return Math.max(1, weights.dim(weights.quantization().quantizedDimension()));
+    }
+
     /** Groups per output channel of int4 weights. */
     static long groupsPerChannel(TensorSpec weights) {
-        return weights.quantization().count() / Math.max(1, weights.dim(0));
+        return weights.quantization().count() / channels(weights);
     }
 
     /**
@@ -86,19 +91,18 @@ public record Int4Costs(double unpackCyclesPerWeight, double groupRescaleCycles,
         long groups = weights.quantization().count();
         return (double) outputs * groupsPerChannel(weights) * groupRescaleCycles
                 + (double) groups * passes * recoverCycles
-                + (fullyConnected ? (double) weights.dim(0) * recoverCycles : 0);
+                + (fullyConnected ? (double) channels(weights) * recoverCycles : 0);
     }
 
-    /** Extra code of the int4 kernels a graph uses (FC and CONV_2D counted once each). */
+    /** Extra code of the int4 kernels a graph uses (FC, CONV_2D and DEPTHWISE_CONV_2D counted once each). */
     static long codeBytes(Subgraph graph) {
-        boolean fc = false;
-        boolean conv = false;
+        java.util.Set<dev.octet.runtime.model.BuiltinOperator> kernels =
+                java.util.EnumSet.noneOf(dev.octet.runtime.model.BuiltinOperator.class);
         for (OperatorSpec op : graph.operators()) {
-            if (int4Weights(graph, op) != null) {
-                fc |= op.builtin() == dev.octet.runtime.model.BuiltinOperator.FULLY_CONNECTED;
-                conv |= op.builtin() == dev.octet.runtime.model.BuiltinOperator.CONV_2D;
+            if (int4Weights(graph, op) != null && op.builtin() != null) {
+                kernels.add(op.builtin());
             }
         }
-        return (fc ? CODE_BYTES_PER_KERNEL : 0) + (conv ? CODE_BYTES_PER_KERNEL : 0);
+        return kernels.size() * CODE_BYTES_PER_KERNEL;
     }
 }

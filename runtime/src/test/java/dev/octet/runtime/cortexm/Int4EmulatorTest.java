@@ -43,6 +43,34 @@ class Int4EmulatorTest {
     }
 
     @Test
+    void int4_all_costs_depthwise_unpacking_per_output_pixel() {
+        ModelReader reader = ModelReader.withDefaults();
+        Model model = reader.read(TestModels.bytes("float/kws01_dscnn_fp32.tflite"));
+        byte[] q = TestModels.bytes("testdata/kws01_sample0_int8_49x10.bin");
+        float[] x = new float[q.length];
+        for (int i = 0; i < q.length; i++) {
+            x[i] = 0.5847029f * (q[i] - 83);
+        }
+        Map<Integer, TensorStatistics> stats = Calibration.collect(model, List.of(x), ProgressListener.NONE);
+        Model int4 = reader.read(Quantizer.quantize(model, stats, Quantizer.Options.defaults(), WeightFormat.int4(32))
+                .bytes());
+        Model all = reader.read(Quantizer.quantize(model, stats, Quantizer.Options.defaults(),
+                WeightFormat.int4All(32)).bytes());
+        Estimate a = CortexMEmulator.calibrated().estimate(int4, DeviceProfiles.bundled().get("ra6m4"));
+        Estimate b = CortexMEmulator.calibrated().estimate(all, DeviceProfiles.bundled().get("ra6m4"));
+        assertEquals(a.codeBytes() + Int4Costs.CODE_BYTES_PER_KERNEL, b.codeBytes(), "one more int4 kernel");
+        assertEquals(a.arenaBytes(), b.arenaBytes());
+        LayerEstimate dw8 = a.layers().get(1);
+        LayerEstimate dw4 = b.layers().get(1);
+        assertEquals(KernelClass.DEPTHWISE_3X3, dw4.kernel());
+        // 3x3x64 weights unpacked at each of the 125 output pixels, at 0.75 cycles (DSP), times the MAC factor.
+        double unpack = 9 * 64 * 125 * 0.75 * dev.octet.runtime.cortexm.Calibration.BUNDLED.factorsFor(
+                DeviceProfiles.bundled().get("ra6m4").core()).mac();
+        assertEquals(dw8.macCycles() + unpack, dw4.macCycles(), 1e-6);
+        assertTrue(dw4.weightBytes() < dw8.weightBytes());
+    }
+
+    @Test
     void deployment_policy_holds_the_int4_variant_even_where_it_fits() {
         Model[] m = adInt8AndInt4();
         DeploymentPolicy policy = new DeploymentPolicy(CortexMEmulator.calibrated());

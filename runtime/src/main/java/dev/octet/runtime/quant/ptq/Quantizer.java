@@ -39,7 +39,8 @@ import java.util.Set;
  *       output (the union of their ranges), as TFLite requires of their int8 kernels;</li>
  *   <li>SOFTMAX and LOGISTIC outputs are fixed to scale 1/256, zero point -128; TANH to 1/128, 0.</li>
  * </ul>
- * With {@link WeightFormat#int4} the FULLY_CONNECTED and CONV_2D weights are instead grouped int4
+ * With {@link WeightFormat#int4} the FULLY_CONNECTED and CONV_2D weights (and with {@link WeightFormat#int4All}
+ * the DEPTHWISE_CONV_2D ones) are instead grouped int4
  * ({@link GroupedInt4Weights}) with biases in units of {@code s_in · S[c] / 255}, and the model carries the
  * {@code octet.int4.v1} metadata marker: Octet's int4 variant (docs/INT4.md), not TFLite-compatible.
  * Tensor indices are kept; with float input/output a QUANTIZE and a DEQUANTIZE are added at the edges, with new
@@ -215,7 +216,7 @@ public final class Quantizer {
                     case DEPTHWISE_CONV_2D -> 3;
                     default -> options.perChannelFc() ? 0 : -1; // -1: per tensor
                 };
-                if (weightFormat.isInt4() && b != BuiltinOperator.DEPTHWISE_CONV_2D) {
+                if (weightFormat.isInt4() && (b != BuiltinOperator.DEPTHWISE_CONV_2D || weightFormat.depthwise())) {
                     int4[w] = true;
                     anyInt4 = true;
                 }
@@ -304,13 +305,15 @@ public final class Quantizer {
         for (TensorSpec t : tensors) {
             int i = t.index();
             if (int4[i]) {
-                GroupedInt4Weights g = GroupedInt4Weights.quantize(floatValues(t), t.shape(), weightFormat.groupSize());
-                weightScales[i] = new float[t.dim(0)]; // the accumulator's unit per input scale: S[c] / 255
+                int channelDim = Math.max(weightDim[i], 0); // 3 for depthwise filters, else 0
+                GroupedInt4Weights g = GroupedInt4Weights.quantize(floatValues(t), t.shape(), weightFormat.groupSize(),
+                        channelDim);
+                weightScales[i] = new float[t.dim(channelDim)]; // the accumulator's unit per input scale: S[c] / 255
                 for (int c = 0; c < weightScales[i].length; c++) {
                     weightScales[i][c] = g.accumulatorScale(c);
                 }
                 defs.add(new TensorDef(t.name(), TensorType.INT4, t.shape(),
-                        Quantization.perGroup(g.groupScales(), weightFormat.groupSize()), g.packed()));
+                        Quantization.perGroup(g.groupScales(), weightFormat.groupSize(), channelDim), g.packed()));
             } else if (weightDim[i] != Integer.MIN_VALUE) {
                 float[] w = floatValues(t);
                 int dim = weightDim[i];

@@ -66,24 +66,51 @@ class Int4QuantizerModelsTest {
                 .filter(op -> op.builtin() == BuiltinOperator.CONV_2D)
                 .filter(op -> read.mainSubgraph().tensor(op.input(1)).type() == TensorType.INT4).count();
         assertEquals(5, int4Convs, "the first conv and the four pointwise convs");
-        Interpreter q = Interpreter.create(read);
+        assertEquals(5, classOf(read, samples.get(0)), "class 'on', as the official int8 model");
+        assertTrue(int4.bytes().length < int8.bytes().length, "int4 file smaller");
+        assertTrue(otaPackageSize(int4.bytes()) < 0.8 * otaPackageSize(int8.bytes()), "deflated OTA package");
+    }
+
+    @Test
+    void kws_int4_all_makes_the_depthwise_weights_int4_too() throws Exception {
+        Model model = QuantizerModelsTest.read("float/kws01_dscnn_fp32.tflite");
+        List<float[]> samples = QuantizerModelsTest.kwsCalibration();
+        Map<Integer, TensorStatistics> stats = Calibration.collect(model, samples, ProgressListener.NONE);
+        Quantizer.Result int4 = Quantizer.quantize(model, stats, Quantizer.Options.defaults(), INT4_G32);
+        Quantizer.Result all = Quantizer.quantize(model, stats, Quantizer.Options.defaults(), WeightFormat.int4All(32));
+        Model read = ModelReader.withDefaults().read(all.bytes().clone());
+        long int4Depthwise = read.mainSubgraph().operators().stream()
+                .filter(op -> op.builtin() == BuiltinOperator.DEPTHWISE_CONV_2D)
+                .filter(op -> read.mainSubgraph().tensor(op.input(1)).type() == TensorType.INT4).count();
+        assertEquals(4, int4Depthwise);
+        assertEquals(3, read.mainSubgraph().tensor(read.mainSubgraph().operators().get(1).input(1)).quantization()
+                .quantizedDimension());
+        assertTrue(all.bytes().length < int4.bytes().length, "smaller again");
+        assertEquals(5, classOf(read, samples.get(0)), "class 'on', as the official int8 model");
+        QuantizationReport r = QuantizationReport.evaluate(model, all, samples, ProgressListener.NONE);
+        System.out.printf("KWS int4-all: %d bytes (deflated %d, OTA %d), agreement %.4f, output SQNR %.2f%n",
+                all.bytes().length, WeightClustering.deflatedSize(all.bytes()), otaPackageSize(all.bytes()),
+                r.top1Agreement(), r.output().sqnrDb());
+        r.layers().forEach(l -> System.out.printf("  %d %s %.2f%n", l.operator(), l.op(), l.sqnrDb()));
+    }
+
+    /** The arg-max class of a KWS model on one float sample, quantized with the model's input parameters. */
+    private static int classOf(Model model, float[] x) {
+        Interpreter q = Interpreter.create(model);
         Tensor in = q.input(0);
         Quantization iq = in.quantization();
-        float[] x = samples.get(0);
         for (int i = 0; i < x.length; i++) {
             long r = Math.round(x[i] / iq.scale()) + iq.zeroPoint();
             in.setInt8(i, (byte) Math.max(-128, Math.min(127, r)));
         }
         q.invoke();
         int best = 0;
-        for (int i = 1; i < 12; i++) {
+        for (int i = 1; i < q.output(0).elementCount(); i++) {
             if (q.output(0).getInt8(i) > q.output(0).getInt8(best)) {
                 best = i;
             }
         }
-        assertEquals(5, best, "class 'on', as the official int8 model");
-        assertTrue(int4.bytes().length < int8.bytes().length, "int4 file smaller");
-        assertTrue(otaPackageSize(int4.bytes()) < 0.8 * otaPackageSize(int8.bytes()), "deflated OTA package");
+        return best;
     }
 
     /** The size of a signed full OTA package of the model (deflated payload, manifest, signature). */
