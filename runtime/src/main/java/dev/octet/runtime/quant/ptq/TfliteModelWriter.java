@@ -102,7 +102,7 @@ public final class TfliteModelWriter {
             Quantization q = t.quantization();
             if (q.isQuantized()) {
                 TableNode qt = table().ref(2, floats(q.scales()));
-                if (q.zeroPoints().length > 0) { // per-group int4 scales have none (all 0)
+                if (!q.isPerGroup()) { // per-group int4 scales have no zero points (all 0)
                     qt.ref(3, longs(q.zeroPoints()));
                 }
                 // Written even when it is 0, so that per-axis parameters are explicit for every reader.
