@@ -116,6 +116,8 @@ final class BenchCommand implements Callable<Integer> {
 
     private void printText(PrintWriter out, Model m, List<Estimate> estimates) {
         out.printf(Locale.ROOT, "%s: %,d bytes%n%n", model, m.sizeBytes());
+        m.int4Layout().ifPresent(l -> out.printf(Locale.ROOT, "weights: int4 in groups of %d (Octet's int4 variant: "
+                + "costed for an Octet int4 kernel port, not runnable by stock TFLM)%n%n", l.groupSize()));
         if (estimates.size() == 1) {
             Estimate e = estimates.get(0);
             Table t = new Table("#", "operator", "kernel", "MACs", "cycles", "ms", "share", "scratch B");

@@ -13,6 +13,7 @@ import dev.octet.runtime.quant.calibration.TensorStatistics;
 import dev.octet.runtime.quant.ptq.QuantizationReport;
 import dev.octet.runtime.quant.ptq.Quantizer;
 import dev.octet.runtime.quant.ptq.WeightClustering;
+import dev.octet.runtime.quant.ptq.WeightFormat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,6 +68,16 @@ final class QuantizeCommand implements Callable<Integer> {
             + "requantization is a shift (an Octet variant: valid TFLite, but only shift-only kernels profit).")
     boolean powerOfTwo;
 
+    @Option(names = "--weights", paramLabel = "int8|int4|int4-all", defaultValue = "int8",
+            description = "int4: FULLY_CONNECTED and CONV_2D weights as int4 with one scale per group (Octet's int4 "
+                    + "variant, docs/INT4.md: runs in Octet, not in TFLite); int4-all: depthwise weights too; the "
+                    + "report compares with int8. Default: ${DEFAULT-VALUE}.")
+    String weights;
+
+    @Option(names = "--group-size", paramLabel = "G", defaultValue = "32",
+            description = "int4 group size: consecutive reduction elements per scale. Default: ${DEFAULT-VALUE}.")
+    int groupSize;
+
     @Option(names = "--tensor-calibrator", paramLabel = "TENSOR=NAME",
             description = "Use another calibrator for one activation tensor (by name); repeatable.")
     Map<String, String> tensorCalibrators = new java.util.LinkedHashMap<>();
@@ -80,7 +91,13 @@ final class QuantizeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Calibrator chosen;
         Map<String, Calibrator> perTensor = new java.util.LinkedHashMap<>();
+        WeightFormat weightFormat;
         try {
+            weightFormat = WeightFormat.parse(weights, groupSize);
+            if (weightFormat.isInt4() && (clusters > 0 || powerOfTwo)) {
+                throw new IllegalArgumentException("--weights int4 does not combine with --clusters or "
+                        + "--power-of-two-scales");
+            }
             chosen = Calibrator.parse(calibrator);
             tensorCalibrators.forEach((tensor, name) -> perTensor.put(tensor, Calibrator.parse(name)));
         } catch (IllegalArgumentException e) {
@@ -106,33 +123,50 @@ final class QuantizeCommand implements Callable<Integer> {
         Quantizer.Options options =
                 new Quantizer.Options(chosen, floatIo, perChannelFc, clusters, powerOfTwo, perTensor);
         Quantizer.Result result;
+        Map<Integer, TensorStatistics> stats;
         try {
-            Map<Integer, TensorStatistics> stats = Calibration.collect(floatModel, samples, bar);
-            result = Quantizer.quantize(floatModel, stats, options);
+            stats = Calibration.collect(floatModel, samples, bar);
+            result = Quantizer.quantize(floatModel, stats, options, weightFormat);
         } catch (IllegalArgumentException e) {
             // The model is valid but not something the quantizer takes (not float32, several inputs, ...).
             throw new UnsupportedModelException("cannot quantize: " + e.getMessage());
         }
         AtomicFiles.write(output, result.bytes());
         QuantizationReport report = QuantizationReport.evaluate(floatModel, result, samples, bar);
+        // int4: the int8 model from the same calibration, for the SQNR comparison column.
+        QuantizationReport int8 = weightFormat.isInt4() ? QuantizationReport.evaluate(floatModel,
+                Quantizer.quantize(floatModel, stats, options), samples, bar) : null;
 
-        Table table = new Table("#", "operator", "scale", "zp", "SQNR dB", "RMS error", "max error");
-        for (QuantizationReport.Layer l : report.layers()) {
-            table.row(String.valueOf(l.operator()), l.op(), String.format(Locale.ROOT, "%.6g", l.scale()),
-                    String.valueOf(l.zeroPoint()), String.format(Locale.ROOT, "%.2f", l.sqnrDb()),
-                    String.format(Locale.ROOT, "%.5f", l.rmsError()),
-                    String.format(Locale.ROOT, "%.5f", l.maxAbsError()));
+        Table table = int8 == null ? new Table("#", "operator", "scale", "zp", "SQNR dB", "RMS error", "max error")
+                : new Table("#", "operator", "scale", "zp", "SQNR dB", "int8 SQNR dB", "RMS error", "max error");
+        for (int i = 0; i < report.layers().size(); i++) {
+            QuantizationReport.Layer l = report.layers().get(i);
+            List<String> row = new java.util.ArrayList<>(List.of(String.valueOf(l.operator()), l.op(),
+                    String.format(Locale.ROOT, "%.6g", l.scale()), String.valueOf(l.zeroPoint()),
+                    String.format(Locale.ROOT, "%.2f", l.sqnrDb())));
+            if (int8 != null) {
+                row.add(String.format(Locale.ROOT, "%.2f", int8.layers().get(i).sqnrDb()));
+            }
+            row.add(String.format(Locale.ROOT, "%.5f", l.rmsError()));
+            row.add(String.format(Locale.ROOT, "%.5f", l.maxAbsError()));
+            table.row(row.toArray(String[]::new));
         }
         table.print(out);
+        if (int8 != null) {
+            out.printf(Locale.ROOT, "%nweights %s: Octet's int4 variant, runs in Octet only (not TFLite/TFLM)%n",
+                    weightFormat);
+        }
         out.printf(Locale.ROOT, "%ncalibrator %s, %d sample(s); wrote %,d bytes (%,d deflated) to %s%n",
                 chosen.name().toLowerCase(Locale.ROOT), samples.size(), result.bytes().length,
                 WeightClustering.deflatedSize(result.bytes()), output);
         if (!Double.isNaN(report.top1Agreement())) {
-            out.printf(Locale.ROOT, "top-1 agreement with the float model: %.1f%%%n", 100 * report.top1Agreement());
+            out.printf(Locale.ROOT, "top-1 agreement with the float model: %.1f%%%s%n", 100 * report.top1Agreement(),
+                    int8 == null ? "" : String.format(Locale.ROOT, " (int8: %.1f%%)", 100 * int8.top1Agreement()));
         }
         if (!Double.isNaN(report.floatScore())) {
-            out.printf(Locale.ROOT, "anomaly score (MSE output vs input): float %.4f, int8 %.4f (%+.2f%%)%n",
-                    report.floatScore(), report.int8Score(), 100 * report.scoreDeviation());
+            out.printf(Locale.ROOT, "anomaly score (MSE output vs input): float %.4f, %s %.4f (%+.2f%%)%s%n",
+                    report.floatScore(), weightFormat, report.int8Score(), 100 * report.scoreDeviation(),
+                    int8 == null ? "" : String.format(Locale.ROOT, "; int8 %.4f", int8.int8Score()));
         }
         out.flush();
         return 0;

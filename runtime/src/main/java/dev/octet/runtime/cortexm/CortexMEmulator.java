@@ -70,11 +70,13 @@ public final class CortexMEmulator {
             if (op.builtin() != null) {
                 kernels.add(op.builtin());
             }
-            LayerEstimate layer = layer(graph, op, c, traits, scale, dataCache, arena.scratchBytes()[op.index()]);
+            LayerEstimate layer = layer(graph, op, c, traits, Int4Costs.of(profile), scale, dataCache,
+                    arena.scratchBytes()[op.index()]);
             layers.add(layer);
             total += layer.cycles();
         }
-        return new Estimate(profile, List.copyOf(layers), total, arena, model.sizeBytes(), KernelCode.bytes(kernels));
+        return new Estimate(profile, List.copyOf(layers), total, arena, model.sizeBytes(),
+                KernelCode.bytes(kernels) + Int4Costs.codeBytes(graph));
     }
 
     /** The kernel class CMSIS-NN would use for an operator. */
@@ -118,7 +120,7 @@ public final class CortexMEmulator {
     }
 
     private static LayerEstimate layer(Subgraph graph, OperatorSpec op, CostCoefficients c, CoreTraits t,
-                                       Calibration.Factors scale, long dataCache, long scratch) {
+                                       Int4Costs int4, Calibration.Factors scale, long dataCache, long scratch) {
         KernelClass kind = classify(graph, op);
         long macs = ModelSummary.macs(graph, op);
         TensorSpec out = op.outputCount() > 0 && op.output(0) >= 0 ? graph.tensor(op.output(0)) : null;
@@ -174,6 +176,21 @@ public final class CortexMEmulator {
                 mac = 0;
                 aux = outElems * c.elementwiseCyclesPerElement();
             }
+        }
+
+        // Octet's int4 variant: nibble unpacking per weight read (in the MAC loop) and a rescale per group partial.
+        TensorSpec int4Weights = Int4Costs.int4Weights(graph, op);
+        boolean weighted = kind == KernelClass.FULLY_CONNECTED || kind == KernelClass.CONV
+                || kind == KernelClass.CONV_1X1 || kind == KernelClass.CONV_FEW_CHANNELS
+                || kind == KernelClass.DEPTHWISE_3X3 || kind == KernelClass.DEPTHWISE;
+        if (int4Weights != null && weighted) {
+            long passes = switch (kind) {
+                case FULLY_CONNECTED -> Math.max(1, outElems / Math.max(1, w[0]));
+                case DEPTHWISE_3X3, DEPTHWISE -> pixels;
+                default -> (pixels + t.macsPerWeightPass() - 1) / t.macsPerWeightPass();
+            };
+            mac += int4.unpackCycles(int4Weights, passes);
+            aux += int4.rescaleCycles(int4Weights, passes, outElems, kind == KernelClass.FULLY_CONNECTED);
         }
 
         long constBytes = 0;

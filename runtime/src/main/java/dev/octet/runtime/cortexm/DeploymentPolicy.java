@@ -13,7 +13,8 @@ import java.util.OptionalDouble;
  * Decides whether a model may be pushed to a class of nodes, with the reasons, and picks the best of several
  * candidate models. A model is pushed only if, by the emulator's prediction, its arena fits the SRAM left after
  * the class's headroom, its flash (model plus code) fits the flash left after headroom, its latency meets the
- * deadline, and its energy per inference meets the budget (each check only when the class sets it).
+ * deadline, and its energy per inference meets the budget (each check only when the class sets it). Octet's int4
+ * variant (docs/INT4.md) is always held: TFLite Micro nodes cannot run it.
  *
  * <p>Among candidates that may be pushed the best is the one with the highest declared accuracy (a candidate
  * without a declared accuracy ranks below any with one), then the highest priority, then the lowest predicted
@@ -91,6 +92,10 @@ public final class DeploymentPolicy {
             (ok ? passed : failed).add(String.format(Locale.ROOT, "energy %.1f µJ per inference %s budget %.1f µJ",
                     energy, ok ? "within" : "exceeds", budget));
         }
+        // The emulator costs Octet's int4 variant (what a port of Octet's int4 kernels would take), but the nodes
+        // run TFLite Micro, which refuses the model: never push it.
+        candidate.model().int4Layout().ifPresent(l -> failed.add("int4 weights in groups of " + l.groupSize()
+                + " (Octet's int4 variant) need Octet's int4 kernels, which TFLite Micro nodes do not have"));
         boolean push = failed.isEmpty();
         return new Decision(candidate, node, e, push, push ? passed : failed);
     }

@@ -2,6 +2,7 @@ package dev.octet.runtime.engine;
 
 import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.optimized.OptimizedKernels;
+import dev.octet.runtime.kernels.reference.Int4Dispatch;
 import dev.octet.runtime.model.BuiltinOperator;
 import dev.octet.runtime.model.Model;
 import dev.octet.runtime.model.OperatorSpec;
@@ -67,6 +68,10 @@ public final class OpRegistry {
             EnumMap<BuiltinOperator, Kernel> table = new EnumMap<>(BuiltinOperator.class);
             table.putAll(reference().kernels);
             table.putAll(fast);
+            // The optimized kernels are int8 only: INT4 weights (Octet's int4 variant) fall back to reference.
+            table.computeIfPresent(BuiltinOperator.FULLY_CONNECTED, (op, k) -> Int4Dispatch.fullyConnected(k));
+            table.computeIfPresent(BuiltinOperator.CONV_2D, (op, k) -> Int4Dispatch.conv2D(k));
+            table.computeIfPresent(BuiltinOperator.DEPTHWISE_CONV_2D, (op, k) -> Int4Dispatch.depthwiseConv2D(k));
             return new OpRegistry(table);
         }
     }

@@ -9,6 +9,7 @@ import dev.octet.runtime.kernels.reference.DepthwiseConv2D;
 import dev.octet.runtime.kernels.reference.Dequantize;
 import dev.octet.runtime.kernels.reference.FullyConnected;
 import dev.octet.runtime.kernels.reference.HardSwish;
+import dev.octet.runtime.kernels.reference.Int4Dispatch;
 import dev.octet.runtime.kernels.reference.LeakyRelu;
 import dev.octet.runtime.kernels.reference.Logistic;
 import dev.octet.runtime.kernels.reference.MaxPool2D;
@@ -35,9 +36,10 @@ final class ReferenceKernels {
 
     private static Map<BuiltinOperator, Kernel> table() {
         EnumMap<BuiltinOperator, Kernel> t = new EnumMap<>(BuiltinOperator.class);
-        t.put(BuiltinOperator.CONV_2D, new Conv2D());
-        t.put(BuiltinOperator.DEPTHWISE_CONV_2D, new DepthwiseConv2D());
-        t.put(BuiltinOperator.FULLY_CONNECTED, new FullyConnected());
+        // Int4Dispatch: Octet's int4 variant (INT4 weights) runs the int4 kernels, everything else the usual ones.
+        t.put(BuiltinOperator.CONV_2D, Int4Dispatch.conv2D(new Conv2D()));
+        t.put(BuiltinOperator.DEPTHWISE_CONV_2D, Int4Dispatch.depthwiseConv2D(new DepthwiseConv2D()));
+        t.put(BuiltinOperator.FULLY_CONNECTED, Int4Dispatch.fullyConnected(new FullyConnected()));
         t.put(BuiltinOperator.AVERAGE_POOL_2D, new AveragePool2D());
         t.put(BuiltinOperator.MAX_POOL_2D, new MaxPool2D());
         t.put(BuiltinOperator.ADD, new Add());

@@ -13,9 +13,17 @@ public final class Model {
     private final List<OperatorCode> operatorCodes;
     private final List<Subgraph> subgraphs;
     private final List<SignatureDef> signatures;
+    private final Int4Layout int4Layout;
 
     public Model(byte[] bytes, int schemaVersion, String description, List<OperatorCode> operatorCodes,
                  List<Subgraph> subgraphs, List<SignatureDef> signatures) {
+        this(bytes, schemaVersion, description, operatorCodes, subgraphs, signatures, null);
+    }
+
+    /** @param int4Layout the layout of Octet's int4 variant when the model carries its marker, else null */
+    public Model(byte[] bytes, int schemaVersion, String description, List<OperatorCode> operatorCodes,
+                 List<Subgraph> subgraphs, List<SignatureDef> signatures, Int4Layout int4Layout) {
+        this.int4Layout = int4Layout;
         this.bytes = bytes;
         this.schemaVersion = schemaVersion;
         this.description = description == null ? "" : description;
@@ -56,5 +64,10 @@ public final class Model {
 
     public List<SignatureDef> signatures() {
         return signatures;
+    }
+
+    /** The int4 layout when the model is Octet's int4 variant (metadata {@value Int4Layout#METADATA_NAME}). */
+    public java.util.Optional<Int4Layout> int4Layout() {
+        return java.util.Optional.ofNullable(int4Layout);
     }
 }

@@ -116,7 +116,10 @@ public final class ModelReader {
     private static final Field MODEL_SUBGRAPHS = new Field(2, "subgraphs");
     private static final Field MODEL_DESCRIPTION = new Field(3, "description");
     private static final Field MODEL_BUFFERS = new Field(4, "buffers");
+    private static final Field MODEL_METADATA = new Field(6, "metadata");
     private static final Field MODEL_SIGNATURE_DEFS = new Field(7, "signature_defs");
+    private static final Field METADATA_NAME = new Field(0, "name");
+    private static final Field METADATA_BUFFER = new Field(1, "buffer");
 
     private static final Field OPCODE_DEPRECATED_BUILTIN_CODE = new Field(0, "deprecated_builtin_code");
     private static final Field OPCODE_CUSTOM_CODE = new Field(1, "custom_code");
@@ -205,6 +208,8 @@ public final class ModelReader {
         private final byte[] bytes;
         private final ModelLimits limits;
         private Vector buffers;
+        /** The int4 layout when the model carries Octet's int4 marker, else null. */
+        private Int4Layout int4;
 
         Parse(byte[] bytes, ModelLimits limits) {
             this.bytes = bytes;
@@ -234,6 +239,7 @@ public final class ModelReader {
             }
             List<OperatorCode> codes = operatorCodes(root);
             buffers = root.getVector(MODEL_BUFFERS, 4);
+            int4 = int4Layout(root);
             String description = root.getString(MODEL_DESCRIPTION);
 
             Vector subgraphTables = root.getVector(MODEL_SUBGRAPHS, 4);
@@ -249,7 +255,42 @@ public final class ModelReader {
                 subgraphs.add(subgraph(subgraphTables.getTable(i, "subgraph " + i), codes));
             }
             List<SignatureDef> signatures = signatures(root, subgraphs);
-            return new Model(bytes, (int) version, description, codes, subgraphs, signatures);
+            return new Model(bytes, (int) version, description, codes, subgraphs, signatures, int4);
+        }
+
+        /**
+         * The layout from the {@value Int4Layout#METADATA_NAME} metadata entry, or null when there is none. Other
+         * metadata entries are not read (their buffer indices are still checked).
+         */
+        private Int4Layout int4Layout(Table root) {
+            Vector entries = root.getVector(MODEL_METADATA, 4);
+            if (entries == null) {
+                return null;
+            }
+            int bufferCount = buffers == null ? 0 : buffers.length();
+            // Converters write a handful of entries; a bound keeps a hostile vector from costing a long scan.
+            if (entries.length() > limits.maxTensors()) {
+                throw fail(entries.where(), entries.length() + " metadata entries, more than the limit of "
+                        + limits.maxTensors());
+            }
+            Int4Layout found = null;
+            for (int i = 0; i < entries.length(); i++) {
+                Table m = entries.getTable(i, "metadata " + i);
+                String name = m.getString(METADATA_NAME);
+                long buffer = m.getUInt(METADATA_BUFFER, 0);
+                if (buffer >= bufferCount) {
+                    throw fail(m.where(METADATA_BUFFER), "buffer index " + buffer + " out of range [0, "
+                            + bufferCount + ")");
+                }
+                if (Int4Layout.METADATA_NAME.equals(name)) {
+                    if (found != null) {
+                        throw new Int4FormatException(m.where(METADATA_NAME) + ": '" + name + "' appears twice");
+                    }
+                    ByteSlice data = buffer == 0 ? null : bufferData((int) buffer);
+                    found = Int4Layout.parse(data == null ? new byte[0] : data.toArray());
+                }
+            }
+            return found;
         }
 
         // ---- operator codes ----
@@ -416,6 +457,13 @@ public final class ModelReader {
             }
 
             long byteSize = byteSize(t, shape, type);
+            if (type == TensorType.INT4) {
+                if (int4 == null) {
+                    throw new UnsupportedModelException(t.where(TENSOR_TYPE) + ": INT4 tensors are read only in "
+                            + "Octet's int4 variant, whose metadata entry '" + Int4Layout.METADATA_NAME
+                            + "' this model lacks");
+                }
+            }
 
             if (t.has(TENSOR_SPARSITY)) {
                 throw new UnsupportedModelException(t.where(TENSOR_SPARSITY)
@@ -430,12 +478,13 @@ public final class ModelReader {
                         + bufferCount + ")");
             }
             ByteSlice data = bufferIndex == 0 ? null : bufferData((int) bufferIndex);
-            if (data != null && type.byteSize() > 0 && data.length() != byteSize) {
+            if (data != null && (type.byteSize() > 0 || type == TensorType.INT4) && data.length() != byteSize) {
                 throw fail(t.where(TENSOR_BUFFER), "buffer " + bufferIndex + " holds " + data.length()
                         + " bytes, but shape " + Arrays.toString(shape) + " of " + type + " needs " + byteSize);
             }
 
-            Quantization quantization = quantization(t, shape);
+            Quantization quantization = type == TensorType.INT4 ? int4Quantization(t, shape, data)
+                    : quantization(t, shape);
             boolean variable = t.getBool(TENSOR_IS_VARIABLE, false);
             int[] shapeSignature = shapeSignature(t, shape);
             String name = t.getString(TENSOR_NAME);
@@ -475,7 +524,8 @@ public final class ModelReader {
                 }
                 elements *= d;
             }
-            return elements * type.byteSize();
+            // INT4 packs two elements per byte.
+            return type == TensorType.INT4 ? (elements + 1) / 2 : elements * type.byteSize();
         }
 
         private int[] shapeSignature(Table t, int[] shape) {
@@ -520,6 +570,72 @@ public final class ModelReader {
                 return null;
             }
             return new ByteSlice(bytes, data.start(), data.length());
+        }
+
+        /**
+         * The per-group scales of an int4 weight tensor: constant, rank 2 or more, {@code O · ceil(K / G)}
+         * positive finite scales along dimension 0, every zero point 0.
+         */
+        private Quantization int4Quantization(Table tensor, int[] shape, ByteSlice data) {
+            String where = tensor.place();
+            if (data == null) {
+                throw new Int4FormatException(where + ": an INT4 tensor must be constant weights");
+            }
+            if (shape.length < 2 || Arrays.stream(shape).anyMatch(d -> d == 0)) {
+                throw new Int4FormatException(where + ": INT4 weights need rank 2 or more and no empty "
+                        + "dimension, got " + Arrays.toString(shape));
+            }
+            Table q = tensor.getTable(TENSOR_QUANTIZATION, tensor.where(TENSOR_QUANTIZATION));
+            Vector scaleVector = q == null ? null : q.getVector(QUANT_SCALE, 4);
+            Vector zeroVector = q == null ? null : q.getVector(QUANT_ZERO_POINT, 8);
+            int scaleCount = scaleVector == null ? 0 : scaleVector.length();
+            int dimension = q == null ? 0 : q.getInt(QUANT_QUANTIZED_DIMENSION, 0);
+            if (dimension != 0 && dimension != shape.length - 1) {
+                throw new Int4FormatException(where + ": int4 channels lie along dimension 0 or the last ("
+                        + (shape.length - 1) + "), not " + dimension);
+            }
+            int channels = shape[dimension];
+            long reduction = Int4Layout.reduction(shape, dimension);
+            long groups = int4.groupsPerChannel(reduction);
+            long expected = (long) channels * groups;
+            if (scaleCount != expected) {
+                throw new Int4FormatException(where + ": " + scaleCount + " group scales, but " + channels
+                        + " output channels of " + reduction + " elements in groups of " + int4.groupSize()
+                        + " need " + channels + " x " + groups + " = " + expected);
+            }
+            int zeroCount = zeroVector == null ? 0 : zeroVector.length();
+            if (zeroCount != 0 && zeroCount != scaleCount) {
+                throw new Int4FormatException(where + ": " + zeroCount + " zero points for " + scaleCount
+                        + " group scales");
+            }
+            long[] zeroPoints = zeroVector == null ? new long[0] : zeroVector.toLongArray();
+            for (int i = 0; i < zeroPoints.length; i++) {
+                if (zeroPoints[i] != 0) {
+                    throw new Int4FormatException(where + ": zero point " + i + " is " + zeroPoints[i]
+                            + "; int4 weights are symmetric");
+                }
+            }
+            float[] scales = scaleVector.toFloatArray();
+            for (int i = 0; i < scales.length; i++) {
+                if (!(scales[i] > 0f) || Float.isInfinite(scales[i])) {
+                    throw new Int4FormatException(where + ": group scale " + i + " is " + scales[i]);
+                }
+            }
+            for (int c = 0; c < channels; c++) {
+                float max = 0f;
+                for (int g = 0; g < groups; g++) {
+                    max = Math.max(max, scales[(int) (c * groups + g)]);
+                }
+                for (int g = 0; g < groups; g++) {
+                    float s = scales[(int) (c * groups + g)];
+                    if (Int4Layout.ratio(s, max) < 0) {
+                        throw new Int4FormatException(where + ": group scale " + g + " of channel " + c + " (" + s
+                                + ") is not k/" + Int4Layout.RATIO_STEPS + " of the channel's largest (" + max
+                                + ") for an integer k in [1, " + Int4Layout.RATIO_STEPS + "]");
+                    }
+                }
+            }
+            return Quantization.perGroup(scales, int4.groupSize(), dimension);
         }
 
         private Quantization quantization(Table tensor, int[] shape) {

@@ -14,11 +14,47 @@ public final class Quantization {
     private final float[] scales;
     private final long[] zeroPoints;
     private final int quantizedDimension;
+    /** Elements per scale group along the reduction dimension (Octet's int4 variant), or 0. */
+    private final int groupSize;
 
     public Quantization(float[] scales, long[] zeroPoints, int quantizedDimension) {
+        this(scales, zeroPoints, quantizedDimension, 0);
+    }
+
+    private Quantization(float[] scales, long[] zeroPoints, int quantizedDimension, int groupSize) {
         this.scales = scales.clone();
         this.zeroPoints = zeroPoints.clone();
         this.quantizedDimension = quantizedDimension;
+        this.groupSize = groupSize;
+    }
+
+    /**
+     * Per-group quantization of Octet's int4 weights ({@link Int4Layout}): with the output channels along
+     * dimension 0, each output channel's reduction elements are cut into groups of {@code groupSize} consecutive elements
+     * (the last group may be shorter), and every group has its own scale; zero points are all 0 (symmetric).
+     * {@code scales} holds channel 0's groups first, then channel 1's, and so on. No zero points are stored (they
+     * are all 0, and 8 bytes each would cost more than the packed weights of a group of 16).
+     */
+    public static Quantization perGroup(float[] scales, int groupSize) {
+        return perGroup(scales, groupSize, 0);
+    }
+
+    /** Per-group scales with the output channels along {@code channelDimension} (3 for depthwise filters). */
+    public static Quantization perGroup(float[] scales, int groupSize, int channelDimension) {
+        if (groupSize < 1) {
+            throw new IllegalArgumentException("group size must be positive: " + groupSize);
+        }
+        return new Quantization(scales, new long[0], channelDimension, groupSize);
+    }
+
+    /** True for the per-group scales of Octet's int4 weights. */
+    public boolean isPerGroup() {
+        return groupSize > 0;
+    }
+
+    /** Elements per group of a per-group quantization, 0 otherwise. */
+    public int groupSize() {
+        return groupSize;
     }
 
     /** A per-tensor quantization with one scale and zero point. */
@@ -76,13 +112,16 @@ public final class Quantization {
     /** True when both describe the same mapping from integers to reals. */
     public boolean sameAs(Quantization other) {
         return Arrays.equals(scales, other.scales) && Arrays.equals(zeroPoints, other.zeroPoints)
-                && (scales.length <= 1 || quantizedDimension == other.quantizedDimension);
+                && groupSize == other.groupSize && (scales.length <= 1 || quantizedDimension == other.quantizedDimension);
     }
 
     @Override
     public String toString() {
         if (!isQuantized()) {
             return "none";
+        }
+        if (isPerGroup()) {
+            return "per-group(size=" + groupSize + ", " + scales.length + " scales)";
         }
         if (!isPerAxis()) {
             return "scale=" + scales[0] + " zp=" + zeroPoint(0);

@@ -94,8 +94,14 @@ public final class TensorSpec {
         return n;
     }
 
-    /** The bytes the tensor occupies: element count times element size. */
+    /**
+     * The bytes the tensor occupies: element count times element size; INT4 packs two elements per byte (the
+     * last byte half used when the count is odd).
+     */
     public long byteSize() {
+        if (type == TensorType.INT4) {
+            return (elementCount() + 1) / 2;
+        }
         return elementCount() * type.byteSize();
     }
 

@@ -3,6 +3,7 @@ package dev.octet.runtime.quant.ptq;
 import dev.octet.runtime.model.Activation;
 import dev.octet.runtime.model.BuiltinOperator;
 import dev.octet.runtime.model.BuiltinOptions;
+import dev.octet.runtime.model.Int4Layout;
 import dev.octet.runtime.model.Model;
 import dev.octet.runtime.model.OperatorSpec;
 import dev.octet.runtime.model.Quantization;
@@ -38,6 +39,10 @@ import java.util.Set;
  *       output (the union of their ranges), as TFLite requires of their int8 kernels;</li>
  *   <li>SOFTMAX and LOGISTIC outputs are fixed to scale 1/256, zero point -128; TANH to 1/128, 0.</li>
  * </ul>
+ * With {@link WeightFormat#int4} the FULLY_CONNECTED and CONV_2D weights (and with {@link WeightFormat#int4All}
+ * the DEPTHWISE_CONV_2D ones) are instead grouped int4
+ * ({@link GroupedInt4Weights}) with biases in units of {@code s_in · S[c] / 255}, and the model carries the
+ * {@code octet.int4.v1} metadata marker: Octet's int4 variant (docs/INT4.md), not TFLite-compatible.
  * Tensor indices are kept; with float input/output a QUANTIZE and a DEQUANTIZE are added at the edges, with new
  * int8 tensors appended after the original ones.
  */
@@ -144,16 +149,31 @@ public final class Quantizer {
     private final Subgraph graph;
     private final Map<Integer, TensorStatistics> stats;
     private final Options options;
+    private final WeightFormat weightFormat;
 
-    private Quantizer(Model model, Map<Integer, TensorStatistics> stats, Options options) {
+    private Quantizer(Model model, Map<Integer, TensorStatistics> stats, Options options, WeightFormat weightFormat) {
         this.model = model;
         this.graph = model.mainSubgraph();
         this.stats = stats;
         this.options = options;
+        this.weightFormat = weightFormat;
     }
 
     public static Result quantize(Model floatModel, Map<Integer, TensorStatistics> stats, Options options) {
-        return new Quantizer(floatModel, stats, options).run();
+        return quantize(floatModel, stats, options, WeightFormat.int8());
+    }
+
+    /**
+     * Quantizes with the weights of FULLY_CONNECTED and CONV_2D in {@code weightFormat}; with int4 the result is
+     * Octet's int4 variant ({@link GroupedInt4Weights}, docs/INT4.md), which does not combine with clustering or
+     * power-of-two scales.
+     */
+    public static Result quantize(Model floatModel, Map<Integer, TensorStatistics> stats, Options options,
+                                  WeightFormat weightFormat) {
+        if (weightFormat.isInt4() && (options.clusters() > 0 || options.powerOfTwoScales())) {
+            throw new IllegalArgumentException("int4 weights do not combine with clustering or power-of-two scales");
+        }
+        return new Quantizer(floatModel, stats, options, weightFormat).run();
     }
 
     private Result run() {
@@ -181,6 +201,8 @@ public final class Quantizer {
         Arrays.fill(weightDim, Integer.MIN_VALUE);
         int[] biasOf = new int[n]; // the operator whose bias the tensor is, or -1
         Arrays.fill(biasOf, -1);
+        boolean[] int4 = new boolean[n]; // weights stored as grouped int4
+        boolean anyInt4 = false;
         for (OperatorSpec op : graph.operators()) {
             BuiltinOperator b = op.builtin();
             if (b == BuiltinOperator.CONV_2D || b == BuiltinOperator.DEPTHWISE_CONV_2D
@@ -194,6 +216,10 @@ public final class Quantizer {
                     case DEPTHWISE_CONV_2D -> 3;
                     default -> options.perChannelFc() ? 0 : -1; // -1: per tensor
                 };
+                if (weightFormat.isInt4() && (b != BuiltinOperator.DEPTHWISE_CONV_2D || weightFormat.depthwise())) {
+                    int4[w] = true;
+                    anyInt4 = true;
+                }
                 if (op.inputCount() > 2 && op.input(2) >= 0) {
                     biasOf[op.input(2)] = op.index();
                 }
@@ -278,7 +304,17 @@ public final class Quantizer {
         float[][] weightScales = new float[n][];
         for (TensorSpec t : tensors) {
             int i = t.index();
-            if (weightDim[i] != Integer.MIN_VALUE) {
+            if (int4[i]) {
+                int channelDim = Math.max(weightDim[i], 0); // 3 for depthwise filters, else 0
+                GroupedInt4Weights g = GroupedInt4Weights.quantize(floatValues(t), t.shape(), weightFormat.groupSize(),
+                        channelDim);
+                weightScales[i] = new float[t.dim(channelDim)]; // the accumulator's unit per input scale: S[c] / 255
+                for (int c = 0; c < weightScales[i].length; c++) {
+                    weightScales[i][c] = g.accumulatorScale(c);
+                }
+                defs.add(new TensorDef(t.name(), TensorType.INT4, t.shape(),
+                        Quantization.perGroup(g.groupScales(), weightFormat.groupSize(), channelDim), g.packed()));
+            } else if (weightDim[i] != Integer.MIN_VALUE) {
                 float[] w = floatValues(t);
                 int dim = weightDim[i];
                 int channels = dim < 0 ? 1 : t.dim(dim);
@@ -382,8 +418,13 @@ public final class Quantizer {
                     new int[] {int8Of[out]}, new int[] {out}, null));
         }
         String description = "Octet post-training quantization ("
-                + options.calibrator().name().toLowerCase(java.util.Locale.ROOT) + ") of: " + model.description();
-        byte[] bytes = TfliteModelWriter.write(description, graph.name(), defs, ops, new int[] {in}, new int[] {out});
+                + options.calibrator().name().toLowerCase(java.util.Locale.ROOT)
+                + (anyInt4 ? ", int4 weights in groups of " + weightFormat.groupSize()
+                        + ": Octet variant, not TFLite-compatible" : "") + ") of: " + model.description();
+        Map<String, byte[]> metadata = anyInt4
+                ? Map.of(Int4Layout.METADATA_NAME, new Int4Layout(weightFormat.groupSize()).encode()) : Map.of();
+        byte[] bytes = TfliteModelWriter.write(description, graph.name(), defs, ops, new int[] {in}, new int[] {out},
+                metadata);
         return new Result(bytes, int8Of, layers);
     }
 

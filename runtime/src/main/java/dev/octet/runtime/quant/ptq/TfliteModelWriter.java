@@ -65,6 +65,16 @@ public final class TfliteModelWriter {
 
     public static byte[] write(String description, String graphName, List<TensorDef> tensors,
                                List<OperatorDef> operators, int[] inputs, int[] outputs) {
+        return write(description, graphName, tensors, operators, inputs, outputs, Map.of());
+    }
+
+    /**
+     * Writes the model with {@code metadata} entries (the schema's {@code Model.metadata}: a name and the index
+     * of a buffer holding the bytes), in the map's iteration order, each with its own buffer after the tensors'.
+     */
+    public static byte[] write(String description, String graphName, List<TensorDef> tensors,
+                               List<OperatorDef> operators, int[] inputs, int[] outputs,
+                               Map<String, byte[]> metadata) {
         // Operator codes: one per (builtin, version) pair in first-use order, with the highest version asked for.
         Map<BuiltinOperator, Integer> versions = new LinkedHashMap<>();
         for (OperatorDef op : operators) {
@@ -91,7 +101,10 @@ public final class TfliteModelWriter {
             node.ref(3, string(t.name()));
             Quantization q = t.quantization();
             if (q.isQuantized()) {
-                TableNode qt = table().ref(2, floats(q.scales())).ref(3, longs(q.zeroPoints()));
+                TableNode qt = table().ref(2, floats(q.scales()));
+                if (!q.isPerGroup()) { // per-group int4 scales have no zero points (all 0)
+                    qt.ref(3, longs(q.zeroPoints()));
+                }
                 // Written even when it is 0, so that per-axis parameters are explicit for every reader.
                 qt.int32(6, q.quantizedDimension());
                 node.ref(4, qt);
@@ -118,12 +131,20 @@ public final class TfliteModelWriter {
                 .ref(2, ints(outputs))
                 .ref(3, vector(opTables))
                 .ref(4, string(graphName));
+        List<TableNode> metadataTables = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : metadata.entrySet()) {
+            metadataTables.add(table().ref(0, string(e.getKey())).uint32(1, buffers.size()));
+            buffers.add(table().ref(0, bytes(e.getValue())));
+        }
         TableNode model = table()
                 .uint32(0, ModelReader.SCHEMA_VERSION)
                 .ref(1, vector(opcodeTables))
                 .ref(2, vector(List.of(subgraph)))
                 .ref(3, string(description))
                 .ref(4, vector(buffers));
+        if (!metadataTables.isEmpty()) {
+            model.ref(6, vector(metadataTables));
+        }
         return FlatBufferWriter.finish(model, ModelReader.FILE_IDENTIFIER);
     }
 
