@@ -300,8 +300,9 @@ class GatewayOtaTest {
                 await().until(() -> first.count("1") >= 20);
                 publish(pub, 3, packer.pack(Packer.Spec.of("ad01", 3), zeroedHead(v1)));
                 awaitStatus("rolled-back", 3, "reason=health-outputs");
-                assertTrue(statuses.stream().anyMatch(s -> s.startsWith("state=active\nmodel-id=ad01\nversion=3\n")),
-                        "validation passed and v3 went live first: " + statuses);
+                // That v3 passed validation and went live shows in the results below (1, 3, 1); its "active" status
+                // itself may never reach the broker: the agent keeps only the latest of the statuses queued behind
+                // one in flight, and "rolled-back" can follow "active" within a window.
                 assertTrue(statuses.stream().anyMatch(s -> s.startsWith("state=rolled-back\nmodel-id=ad01\nversion=3\n")
                         && s.endsWith("active-version=1\n")), statuses.toString());
                 await().until(() -> {
