@@ -223,7 +223,7 @@ public final class GatewayService implements AutoCloseable {
                 link.start();
             }
             pipeline.start();
-            warmup = KernelWarmup.start(pipeline, config, KernelWarmup.Settings.defaults(), null);
+            warmup = KernelWarmup.start(pipeline, KernelWarmup.Settings.defaults(), null);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

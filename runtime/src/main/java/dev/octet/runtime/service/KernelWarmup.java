@@ -8,7 +8,6 @@ import dev.octet.runtime.model.Model;
 import dev.octet.runtime.pipeline.ModelHandle;
 import dev.octet.runtime.pipeline.Pipeline;
 import dev.octet.runtime.pipeline.StreamPipeline;
-import dev.octet.runtime.pipeline.config.OctetConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,17 +68,23 @@ public final class KernelWarmup implements AutoCloseable {
     /** What the warm-up did for one stream. */
     public record Outcome(String stream, String model, boolean swapped, int invokes, long vectorMicros,
                           long scalarMicros, long millis, String reason) {
+        /** Whether an over-the-air update replaced the model while it was being warmed up. */
+        public boolean replaced() {
+            return !swapped && REPLACED.equals(reason);
+        }
     }
+
+    private static final String REPLACED = "the model was replaced (OTA) during the warm-up";
 
     private final Thread thread;
     private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean stopped;
 
-    private KernelWarmup(Pipeline pipeline, OctetConfig config, Settings settings, Consumer<Outcome> listener) {
+    private KernelWarmup(Pipeline pipeline, Settings settings, Consumer<Outcome> listener) {
         thread = new Thread(() -> {
             try {
-                run(pipeline, config, settings, listener);
+                run(pipeline, settings, listener);
             } finally {
                 done.countDown();
             }
@@ -120,9 +125,9 @@ public final class KernelWarmup implements AutoCloseable {
      *
      * @param listener told of each stream's outcome on the warm-up thread; may be null
      */
-    public static KernelWarmup start(Pipeline pipeline, OctetConfig config, Settings settings,
+    public static KernelWarmup start(Pipeline pipeline, Settings settings,
                                      Consumer<Outcome> listener) {
-        KernelWarmup w = new KernelWarmup(pipeline, config, settings, listener);
+        KernelWarmup w = new KernelWarmup(pipeline, settings, listener);
         if (initialKernels(settings) != KernelSelection.SCALAR) {
             w.done.countDown();
         } else {
@@ -155,7 +160,7 @@ public final class KernelWarmup implements AutoCloseable {
         }
     }
 
-    private void run(Pipeline pipeline, OctetConfig config, Settings settings, Consumer<Outcome> listener) {
+    private void run(Pipeline pipeline, Settings settings, Consumer<Outcome> listener) {
         // On this thread, not the caller's: the check loads the JDK's management classes, which the first results
         // need not wait for.
         if (!c2Available()) {
@@ -173,16 +178,17 @@ public final class KernelWarmup implements AutoCloseable {
             if (stopped) {
                 return;
             }
-            OctetConfig.StreamConfig sc = config.streams().stream().filter(s -> s.id().equals(stream.id()))
-                    .findFirst().orElse(null);
-            Outcome outcome;
-            try {
-                outcome = sc == null ? null : warm(stream, config.models().get(sc.model()), settings, index++);
-            } catch (RuntimeException e) {
-                outcome = new Outcome(stream.id(), sc.model(), false, 0, -1, -1, 0, "warm-up failed: " + e);
-            }
-            if (outcome == null) {
-                continue;
+            int seed = index++;
+            Outcome outcome = null;
+            // An over-the-air update swapped in during the warm-up wins (swapIf); the new model is then warmed up in
+            // its turn, a few times at most.
+            for (int attempt = 0; attempt < 3 && (outcome == null || outcome.replaced()); attempt++) {
+                try {
+                    outcome = warm(stream, settings, seed);
+                } catch (RuntimeException e) {
+                    outcome = new Outcome(stream.id(), stream.runner().active().id(), false, 0, -1, -1, 0,
+                            "warm-up failed: " + e);
+                }
             }
             outcomes.add(outcome);
             LOG.log(outcome.swapped() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
@@ -208,14 +214,14 @@ public final class KernelWarmup implements AutoCloseable {
         }
     }
 
-    private Outcome warm(StreamPipeline stream, OctetConfig.ModelConfig config, Settings settings, int seed) {
+    /**
+     * Warms up whatever model the stream runs now: the configured one, or the version an over-the-air update put
+     * there (also after a restart that starts from the slot store), with the semantics it runs with.
+     */
+    private Outcome warm(StreamPipeline stream, Settings settings, int seed) {
         ModelHandle current = stream.runner().active();
-        if (!current.id().equals(config.id()) || !current.version().equals(config.version())) {
-            return new Outcome(stream.id(), current.id(), false, 0, -1, -1, 0,
-                    "the model was replaced (OTA) before the warm-up reached it");
-        }
         Model model = current.interpreter().model();
-        InterpreterOptions options = InterpreterOptions.defaults().withSemantics(config.semantics());
+        InterpreterOptions options = current.interpreter().options();
         Interpreter vector = Interpreter.create(model, options.withKernels(KernelSelection.VECTOR));
         Interpreter scalar = Interpreter.create(model, options.withKernels(KernelSelection.SCALAR));
         byte[] input = new byte[vector.input(0).byteLength()];
@@ -259,7 +265,7 @@ public final class KernelWarmup implements AutoCloseable {
                         new ModelHandle(current.id(), current.version(), vector));
                 return new Outcome(stream.id(), current.id(), swapped, invokes, vMedian, sMedian, millis,
                         swapped ? "median invoke " + vMedian + " µs vector vs " + sMedian + " µs scalar"
-                                : "the model was replaced (OTA) during the warm-up");
+                                : REPLACED);
             }
             if (System.nanoTime() > deadline) {
                 return new Outcome(stream.id(), current.id(), false, invokes, vMedian, sMedian, millis,

@@ -99,12 +99,38 @@ class KernelWarmupTest {
     }
 
     @Test
+    void a_model_put_in_place_by_an_update_is_warmed_up_too() throws Exception {
+        assumeTrue(OptimizedKernels.vectorAvailable(), "needs --add-modules jdk.incubator.vector (surefire adds it)");
+        OctetConfig config = ConfigLoader.load(writeConfig());
+        Pipeline pipeline = PipelineFactory.defaults().withKernels(KernelSelection.SCALAR).build(config);
+        try {
+            // As after a restart from the OTA slot store: the stream runs version 2, not the configured file.
+            var runner = pipeline.stream("ad").runner();
+            ModelHandle updated = new ModelHandle("ad01", "2", Interpreter.create(runner.active().interpreter().model(),
+                    runner.active().interpreter().options()));
+            runner.swap(updated);
+            KernelWarmup.Settings noWait = new KernelWarmup.Settings(true, 2, 2, Duration.ofSeconds(60), false,
+                    Duration.ZERO);
+            try (KernelWarmup w = KernelWarmup.start(pipeline, noWait, null)) {
+                assertTrue(w.awaitDone(Duration.ofSeconds(60)), "warm-up finished");
+                KernelWarmup.Outcome ad = w.outcomes().stream().filter(o -> o.stream().equals("ad")).findFirst()
+                        .orElseThrow();
+                assertTrue(ad.swapped(), ad.toString());
+            }
+            assertEquals("2", runner.active().version(), "still the updated version");
+            assertNotSame(updated.interpreter(), runner.active().interpreter(), "now on the vector kernels");
+        } finally {
+            pipeline.close();
+        }
+    }
+
+    @Test
     void switched_off_the_streams_start_on_auto_and_nothing_runs() throws Exception {
         KernelWarmup.Settings off = new KernelWarmup.Settings(false, 2, 2, Duration.ofSeconds(1), false, Duration.ZERO);
         assertEquals(KernelSelection.AUTO, KernelWarmup.initialKernels(off));
         OctetConfig config = ConfigLoader.load(writeConfig());
         Pipeline pipeline = PipelineFactory.defaults().build(config);
-        try (KernelWarmup w = KernelWarmup.start(pipeline, config, off, null)) {
+        try (KernelWarmup w = KernelWarmup.start(pipeline, off, null)) {
             assertTrue(w.awaitDone(Duration.ZERO));
             assertEquals(List.of(), w.outcomes());
         } finally {
@@ -137,7 +163,7 @@ class KernelWarmupTest {
                 run.before.put(s, pipeline.stream(s).runner().active().interpreter());
             }
             if (warm) {
-                try (KernelWarmup w = KernelWarmup.start(pipeline, config, TWO_INVOKES, null)) {
+                try (KernelWarmup w = KernelWarmup.start(pipeline, TWO_INVOKES, null)) {
                     assertTrue(w.awaitDone(Duration.ofSeconds(60)), "warm-up finished");
                     run.outcomes.addAll(w.outcomes());
                 }
