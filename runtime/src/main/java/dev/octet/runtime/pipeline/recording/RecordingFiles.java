@@ -12,8 +12,10 @@ import java.nio.file.Path;
 /**
  * Writes a {@link Recording}: the windows as raw float32 (the file {@code octet quantize --calibration} reads) and,
  * beside it as {@code FILE.json}, what they are: stream, model, count, shape, source, selection, times and seed.
- * Both are written atomically; if the second cannot be written the first is removed again, so a recording is
- * either there with its description or not at all.
+ * Each file is written atomically (never half-written). The data goes first; if the description then cannot be
+ * written the data file is removed again. A crash between the two writes leaves the data without its description,
+ * and a failed overwrite can leave the previous recording's description beside the removed data: the description
+ * names the count and shape, so a reader can tell. Secrets among the source's parameters are not written.
  */
 public final class RecordingFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -60,7 +62,7 @@ public final class RecordingFiles {
         root.put("config", configFile == null ? null : configFile.toAbsolutePath().normalize().toString());
         ObjectNode source = root.putObject("source");
         source.put("type", r.source().type());
-        source.set("parameters", JSON.valueToTree(r.source().parameters()));
+        source.set("parameters", withoutSecrets(JSON.valueToTree(r.source().parameters())));
         source.put("paced", r.paced());
         Object seed = r.source().parameters().get("seed");
         if (seed instanceof Number n) {
@@ -81,5 +83,25 @@ public final class RecordingFiles {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The source's parameters as written into the description, with secrets masked: recordings are files people copy
+     * and share, and a remote source's parameters may hold a pre-shared key or a password.
+     */
+    static com.fasterxml.jackson.databind.JsonNode withoutSecrets(com.fasterxml.jackson.databind.JsonNode parameters) {
+        if (parameters instanceof ObjectNode object) {
+            var names = new java.util.ArrayList<String>();
+            object.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                String n = name.toLowerCase(java.util.Locale.ROOT);
+                if (n.contains("password") || n.contains("secret") || n.equals("key") || n.endsWith("_key")) {
+                    object.put(name, "(not recorded)");
+                } else {
+                    withoutSecrets(object.get(name));
+                }
+            }
+        }
+        return parameters;
     }
 }
