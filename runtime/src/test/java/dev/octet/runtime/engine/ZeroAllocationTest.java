@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code invoke()} allocates nothing once warmed up, measured with the JVM's per-thread allocation counter. With the
  * default (optimized, Vector API) kernels "warmed up" means C2 has compiled the vector loops: until then the Vector
  * API's interpreted fallback allocates its results. So the check runs windows of invokes until three in a row are
- * clean (at most 3,000 invokes).
+ * clean (at most 20,000 invokes or two minutes).
  */
 class ZeroAllocationTest {
 
@@ -32,7 +32,7 @@ class ZeroAllocationTest {
     }
 
     /**
-     * Runs windows of 50 invokes until three consecutive windows allocate nothing (at most 60 windows) and returns
+     * Runs windows of 50 invokes until three consecutive windows allocate nothing (at most 400 windows) and returns
      * 0, or the bytes the last allocating window took. A real per-invoke allocation shows in every window; a
      * one-off allocation by the JVM itself (a call site linked, code recompiled or deoptimized mid-window, which
      * materializes scalar-replaced objects) does not recur and is tolerated.
@@ -42,7 +42,10 @@ class ZeroAllocationTest {
         long id = Thread.currentThread().getId();
         long last = -1;
         int clean = 0;
-        for (int window = 0; window < 60 && clean < 3; window++) {
+        // On a loaded machine C2 may take a long time to get to the vector loops, and until it has, every window
+        // allocates: allow many windows (a real per-invoke allocation still shows in every one), bounded in time.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        for (int window = 0; window < 400 && clean < 3 && System.nanoTime() < deadline; window++) {
             long allocated = allocatedOver50(interpreter, threads, id);
             if (allocated == 0) {
                 clean++;
