@@ -113,6 +113,29 @@ class RemoteSourceConfigTest {
     }
 
     @Test
+    void a_stream_overrides_the_restart_settings_and_inherits_what_it_does_not_say() throws Exception {
+        String node = "{type: mqtt_node, topic: a}\n    restart: ";
+        OctetConfig c = ConfigLoader.load(write(node + "{enabled: false}",
+                "health: {restart: {initial_ms: 200, max_ms: 5000}}"));
+        assertEquals(new RestartPolicy(false, Duration.ofMillis(200), Duration.ofMillis(5000)),
+                c.restartPolicy(c.stream("node")), "enabled from the stream, the delays from health.restart");
+        assertTrue(c.health().restart().enabled(), "the global settings are unchanged");
+        c = ConfigLoader.load(write(node + "{initial_ms: 10, max_ms: 40}", ""));
+        assertEquals(new RestartPolicy(true, Duration.ofMillis(10), Duration.ofMillis(40)),
+                c.restartPolicy(c.stream("node")));
+        c = ConfigLoader.load(write("{type: mqtt_node, topic: a}", "health: {restart: {enabled: false}}"));
+        assertFalse(c.restartPolicy(c.stream("node")).enabled(), "without its own section: health.restart");
+
+        assertError(write(node + "{max_ms: 100}", "health: {restart: {initial_ms: 500}}"),
+                "streams[0].restart.max_ms", "at least initial_ms (500, inherited)");
+        assertError(write(node + "{initial_ms: 0}", ""), "streams[0].restart.initial_ms", "");
+        assertError(write(node + "{enable: true}", ""), "streams[0].restart.enable", "unknown");
+        assertError(write(node + "yes", ""), "streams[0].restart", "mapping");
+        assertError(write("{type: replay_features, file: \"bundled:ad01_spectrogram\"}\n    restart: {enabled: true}",
+                ""), "streams[0].restart", "never restarted");
+    }
+
+    @Test
     void an_mqtt_node_without_the_gateways_broker_is_refused_before_anything_starts() throws Exception {
         OctetConfig c = ConfigLoader.load(write("{type: mqtt_node, topic: a}", ""));
         ConfigException e = assertThrows(ConfigException.class, () -> PipelineFactory.defaults()
