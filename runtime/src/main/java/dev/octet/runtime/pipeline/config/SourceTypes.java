@@ -69,6 +69,7 @@ public final class SourceTypes {
         TYPES.put("coap_node", List.of(required("uri", Kind.STRING),
                 choice("format", "auto", "auto", "json", "csv", "f32le"), p("observe", Kind.BOOL, true, 0, 0),
                 p("poll_interval_ms", Kind.INT, 1000L, 10, 86_400_000), p("timeout_ms", Kind.INT, 5000L, 10, 600_000),
+                p("retry_max_ms", Kind.INT, 60_000L, 10, 86_400_000),
                 p("psk_identity", Kind.STRING, null, 0, 0), p("psk_key", Kind.STRING, null, 0, 0),
                 optionalFile("psk_key_file")));
     }
@@ -138,6 +139,15 @@ public final class SourceTypes {
             }
         } catch (java.net.URISyntaxException e) {
             f.problem("uri", "not a URI: " + e.getMessage());
+        }
+        if (values.get("poll_interval_ms") instanceof Number poll && values.get("retry_max_ms") instanceof Number max
+                && max.longValue() < poll.longValue()) {
+            if (f.has("retry_max_ms")) {
+                f.problem("retry_max_ms", "must be at least poll_interval_ms (" + poll + "): re-registrations start "
+                        + "one poll interval apart");
+            } else {
+                values.put("retry_max_ms", poll.longValue()); // the default minute is shorter than a long poll
+            }
         }
         boolean hasKey = values.containsKey("psk_key") || values.containsKey("psk_key_file");
         if (values.containsKey("psk_key") && values.containsKey("psk_key_file")) {

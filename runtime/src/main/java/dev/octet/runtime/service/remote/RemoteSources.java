@@ -70,8 +70,8 @@ public final class RemoteSources {
         try {
             return wrap(new CoapNodeSource(stream.id(), stream.channels(), stream.sampleRateHz(), s.string("uri"),
                     f == null || f.equals("auto") ? null : PayloadFormat.fromConfig(f), s.flag("observe"),
-                    Duration.ofMillis(s.integer("poll_interval_ms")), Duration.ofMillis(s.integer("timeout_ms")), psk,
-                    clock), stream);
+                    Duration.ofMillis(s.integer("poll_interval_ms")), Duration.ofMillis(s.integer("timeout_ms")),
+                    Duration.ofMillis(s.integer("retry_max_ms")), psk, clock), stream);
         } catch (IllegalArgumentException e) {
             throw new IOException("stream \"" + stream.id() + "\": " + e.getMessage(), e);
         }

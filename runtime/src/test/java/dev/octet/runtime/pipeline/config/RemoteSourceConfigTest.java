@@ -136,6 +136,18 @@ class RemoteSourceConfigTest {
     }
 
     @Test
+    void the_coap_retry_maximum_has_a_default_and_is_at_least_the_poll_interval() throws Exception {
+        OctetConfig c = ConfigLoader.load(write("{type: coap_node, uri: \"coap://n1/s\"}", ""));
+        assertEquals(60_000, c.stream("node").source().integer("retry_max_ms"));
+        c = ConfigLoader.load(write("{type: coap_node, uri: \"coap://n1/s\", poll_interval_ms: 120000}", ""));
+        assertEquals(120_000, c.stream("node").source().integer("retry_max_ms"), "never below a long poll interval");
+        c = ConfigLoader.load(write("{type: coap_node, uri: \"coap://n1/s\", retry_max_ms: 5000}", ""));
+        assertEquals(5000, c.stream("node").source().integer("retry_max_ms"));
+        assertError(write("{type: coap_node, uri: \"coap://n1/s\", poll_interval_ms: 2000, retry_max_ms: 1000}", ""),
+                "streams[0].source.retry_max_ms", "at least poll_interval_ms (2000)");
+    }
+
+    @Test
     void an_mqtt_node_without_the_gateways_broker_is_refused_before_anything_starts() throws Exception {
         OctetConfig c = ConfigLoader.load(write("{type: mqtt_node, topic: a}", ""));
         ConfigException e = assertThrows(ConfigException.class, () -> PipelineFactory.defaults()
