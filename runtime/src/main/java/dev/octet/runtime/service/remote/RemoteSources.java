@@ -1,6 +1,5 @@
 package dev.octet.runtime.service.remote;
 
-import dev.octet.drivers.SensorSource;
 import dev.octet.drivers.time.TimeSource;
 import dev.octet.mqtt.MqttSettings;
 import dev.octet.runtime.pipeline.config.OctetConfig.SourceConfig;
@@ -77,7 +76,11 @@ public final class RemoteSources {
         }
     }
 
-    private static SampleSource wrap(SensorSource source, StreamConfig stream) {
+    private static SampleSource wrap(RemoteSource source, StreamConfig stream) {
+        Object columns = stream.source().parameters().get("columns");
+        if (columns instanceof java.util.List<?> names) {
+            source.csvColumns(names.stream().map(String::valueOf).toList());
+        }
         return new DriverSampleSource(source, stream.channels());
     }
 }

@@ -148,6 +148,22 @@ class RemoteSourceConfigTest {
     }
 
     @Test
+    void csv_leading_columns_are_checked() throws Exception {
+        OctetConfig c = ConfigLoader.load(write("{type: mqtt_node, topic: a, format: csv, columns: [t, seq]}", ""));
+        assertEquals(List.of("t", "seq"), c.stream("node").source().parameters().get("columns"));
+        c = ConfigLoader.load(write("{type: coap_node, uri: \"coap://n1/s\", columns: [seq]}", ""));
+        assertEquals(List.of("seq"), c.stream("node").source().parameters().get("columns"));
+        assertError(write("{type: mqtt_node, topic: a, format: csv, columns: [time]}", ""),
+                "streams[0].source.columns[0]", "expected one of t, seq");
+        assertError(write("{type: mqtt_node, topic: a, format: csv, columns: [seq, seq]}", ""),
+                "streams[0].source.columns[1]", "twice");
+        assertError(write("{type: mqtt_node, topic: a, columns: [seq]}", ""), "streams[0].source.columns",
+                "format: csv");
+        assertError(write("{type: coap_node, uri: \"coap://n1/s\", format: f32le, columns: [t]}", ""),
+                "streams[0].source.columns", "format: csv");
+    }
+
+    @Test
     void an_mqtt_node_without_the_gateways_broker_is_refused_before_anything_starts() throws Exception {
         OctetConfig c = ConfigLoader.load(write("{type: mqtt_node, topic: a}", ""));
         ConfigException e = assertThrows(ConfigException.class, () -> PipelineFactory.defaults()
