@@ -93,6 +93,7 @@ class CoapReRegistrationBackoffTest {
             assertEquals(3, source.failedRegistrations());
 
             try (CoapTestNode node = new CoapTestNode(port, null, true, RemoteFixtures.json(0, frame), 50)) {
+                assertEquals(port, node.port());
                 clock.advanceMillis(4 * POLL_MS); // the third wait
                 await().until(() -> samples.get() > 0);
                 assertEquals(4, source.registrations());
