@@ -7,8 +7,8 @@ import dev.octet.runtime.pipeline.recording.Recording;
 import dev.octet.runtime.pipeline.recording.RecordingException;
 import dev.octet.runtime.pipeline.recording.RecordingOptions;
 import dev.octet.runtime.pipeline.recording.StreamRecorder;
-import dev.octet.runtime.pipeline.source.SourceRegistry;
 import dev.octet.runtime.quant.calibration.ProgressListener;
+import dev.octet.runtime.service.GatewaySources;
 import dev.octet.runtime.service.HardwareSources;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,7 +22,8 @@ import picocli.CommandLine.ParameterException;
  * The options that pick windows from a configured stream ({@code --stream}, {@code --windows}, {@code --skip},
  * {@code --every}, {@code --timeout}, {@code --paced}), shared by {@code octet record} and
  * {@code octet quantize --calibration-config}, and the recording they run: the configuration loaded, the stream's
- * source opened with the same drivers as {@code octet run}, a progress bar on stderr.
+ * source opened with the same source types as {@code octet run} (builtin, hardware, {@code mqtt_node} and
+ * {@code coap_node}), a progress bar on stderr.
  */
 final class StreamRecordingOptions {
     @Option(names = "--stream", paramLabel = "ID", description = "The stream (its id in the configuration).")
@@ -81,8 +82,9 @@ final class StreamRecordingOptions {
         RecordingOptions options = options(spec);
         OctetConfig cfg = ConfigLoader.load(config);
         try (HardwareSources hardware = HardwareSources.pi4j()) {
+            // The sources of `octet run` (hardware and remote nodes too); MQTT under a client id of its own.
             StreamRecorder recorder = StreamRecorder.forStream(cfg, stream,
-                    hardware.register(SourceRegistry.builtin()));
+                    GatewaySources.registry(hardware, GatewaySources.forRecording(cfg)));
             checkValues.accept(recorder.featureShape().elements());
             ProgressListener bar = QuantizeCommand.progressBar(err);
             try {

@@ -139,7 +139,7 @@ public final class PipelineFactory {
             problems.add(new ConfigError(at + ".source", "cannot open the source: " + e.getMessage()));
             return null;
         }
-        RestartPolicy restart = config.health().restart();
+        RestartPolicy restart = config.restartPolicy(s);
         if (restart.enabled() && !SourceRegistry.builtin().types().contains(s.source().type())) {
             // Devices and nodes come back; the runtime's own replays and simulations fail only on a bad file, where
             // a restart would fail the same way.

@@ -8,10 +8,8 @@ import dev.octet.mqtt.OutboxStats;
 import dev.octet.runtime.pipeline.Pipeline;
 import dev.octet.runtime.pipeline.PipelineFactory;
 import dev.octet.runtime.pipeline.ResultSink;
-import dev.octet.runtime.pipeline.config.ConfigError;
 import dev.octet.runtime.pipeline.config.ConfigException;
 import dev.octet.runtime.pipeline.config.OctetConfig;
-import dev.octet.runtime.pipeline.config.OctetConfig.MqttConfig;
 import dev.octet.runtime.pipeline.source.SourceRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -128,11 +126,10 @@ public final class GatewayService implements AutoCloseable {
      *                         message names the field, and whatever was created is closed again
      */
     public static GatewayService create(OctetConfig config, Options options) throws ConfigException {
-        MqttSettings settings = config.mqtt().isPresent() ? settings(config, options) : null;
+        MqttSettings settings = GatewaySources.mqttSettings(config, options.mqttTuning());
         HardwareSources hardware = options.hardware() != null ? options.hardware() : HardwareSources.pi4j();
         try {
-            SourceRegistry registry = options.sources().apply(new dev.octet.runtime.service.remote.RemoteSources(
-                    settings).register(hardware.register(SourceRegistry.builtin())));
+            SourceRegistry registry = options.sources().apply(GatewaySources.registry(hardware, settings));
             OutboxPublisher publisher = new OutboxPublisher();
             Metrics metrics = new Metrics();
             PipelineFactory factory = PipelineFactory.defaults().withSources(registry).withStdout(options.stdout())
@@ -159,29 +156,6 @@ public final class GatewayService implements AutoCloseable {
         } catch (ConfigException | RuntimeException e) {
             hardware.close();
             throw e;
-        }
-    }
-
-    private static MqttSettings settings(OctetConfig config, Options options) throws ConfigException {
-        MqttConfig m = config.mqtt().orElseThrow();
-        try {
-            MqttSettings.Builder b = MqttSettings.builder(m.uri(), m.clientId())
-                    .keepAlive(Duration.ofSeconds(m.keepAliveSeconds()))
-                    .availabilityTopic(Discovery.availabilityTopic(config.gatewayId()));
-            if (m.username() != null) {
-                b.credentials(m.username(), m.password() == null ? null : m.password().toCharArray());
-            }
-            if (m.tls() != null) {
-                if (m.tls().caFile() != null) {
-                    b.caCertificates(m.tls().caFile());
-                }
-                if (m.tls().certFile() != null) {
-                    b.clientCertificate(m.tls().certFile(), m.tls().keyFile());
-                }
-            }
-            return options.mqttTuning().apply(b).build();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(config.file(), List.of(new ConfigError("mqtt", e.getMessage())));
         }
     }
 

@@ -170,11 +170,11 @@ class RecordCommandTest {
     }
 
     @Test
-    void a_source_without_driver_exits_5_and_an_invalid_config_too() throws Exception {
+    void a_remote_stream_without_the_mqtt_section_exits_5_and_an_invalid_config_too() throws Exception {
         Result r = run("record", "--config", config.toString(), "--stream", "remote", "--windows", "10",
                 "--output", tmp.resolve("x.bin").toString());
         assertEquals(5, r.exit, r.err);
-        assertTrue(r.err.contains("streams[1].source.type"), r.err);
+        assertTrue(r.err.contains("streams[1].source") && r.err.contains("add the mqtt section"), r.err);
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, CONFIG.replace("size: 5, stride: 1}\n    preprocess",
                 "size: 0, stride: 1}\n    preprocess"));

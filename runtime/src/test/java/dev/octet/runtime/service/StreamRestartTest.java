@@ -132,6 +132,29 @@ class StreamRestartTest {
     }
 
     @Test
+    void a_streams_own_restart_settings_override_the_global_ones() throws Exception {
+        FakeAdxl345 part = accelerometer();
+        AtomicInteger opens = new AtomicInteger();
+        // Restarts are off for the gateway, on for this stream.
+        Path file = ServiceFixtures.write(dir, "octet.yaml", vibration("{enabled: false}").replace(
+                "    model: ad01\n", "    model: ad01\n    restart: {enabled: true, initial_ms: 20, max_ms: 100}\n"));
+        try (GatewayService service = GatewayService.create(ConfigLoader.load(file),
+                ServiceFixtures.options(dir.resolve("state")).withHardware(hardware(part, opens)))) {
+            service.start();
+            StreamPipeline stream = service.pipeline().stream("vibration");
+            await().until(() -> stream.status().inferences() > 0);
+            part.faults().disconnect();
+            await().until(() -> stream.health() == StreamHealth.FAILED);
+            await().until(() -> stream.status().restarts() >= 2);
+            part.faults().reconnect();
+            long inferences = stream.status().inferences();
+            await().until(() -> stream.health() != StreamHealth.FAILED
+                    && stream.status().inferences() > inferences);
+            assertEquals(1 + stream.status().restarts(), opens.get(), "each restart opens the bus again");
+        }
+    }
+
+    @Test
     void with_restart_disabled_a_failed_stream_stays_failed() throws Exception {
         FakeAdxl345 part = accelerometer();
         AtomicInteger opens = new AtomicInteger();

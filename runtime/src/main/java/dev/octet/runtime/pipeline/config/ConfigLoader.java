@@ -18,6 +18,7 @@ import dev.octet.runtime.pipeline.config.OctetConfig.FileSink;
 import dev.octet.runtime.pipeline.config.OctetConfig.FramesStep;
 import dev.octet.runtime.pipeline.config.OctetConfig.HealthConfig;
 import dev.octet.runtime.pipeline.source.RestartPolicy;
+import dev.octet.runtime.pipeline.source.SourceRegistry;
 import dev.octet.runtime.pipeline.config.OctetConfig.HttpConfig;
 import dev.octet.runtime.pipeline.config.OctetConfig.LogMelStep;
 import dev.octet.runtime.pipeline.config.OctetConfig.ModelConfig;
@@ -145,14 +146,14 @@ public final class ConfigLoader {
         if (h != null) {
             Integer failAfter = h.int32("fail_after", false, 5, 1, 1_000_000);
             Integer recoverAfter = h.int32("recover_after", false, 10, 1, 1_000_000);
-            RestartPolicy restart = restart(h.object("restart", false));
+            RestartPolicy restart = restart(h.object("restart", false), RestartPolicy.DEFAULT);
             h.finish();
             if (failAfter != null && recoverAfter != null && restart != null) {
                 health = new HealthConfig(failAfter, recoverAfter, restart);
             }
         }
         Map<String, ModelConfig> models = models(top);
-        List<StreamConfig> streams = streams(top, models, windowQueue);
+        List<StreamConfig> streams = streams(top, models, windowQueue, health.restart());
         Optional<MqttConfig> mqtt = mqtt(top.object("mqtt", false), gatewayId);
         List<SinkConfig> sinks = sinks(top, mqtt.isPresent());
         HttpConfig http = new HttpConfig("0.0.0.0", 9464);
@@ -174,16 +175,21 @@ public final class ConfigLoader {
         return new OctetConfig(file, gatewayId, models, streams, sinks, resultQueue, health, mqtt, http, ota);
     }
 
-    /** {@code health.restart}: {@code enabled}, {@code initial_ms}, {@code max_ms}; null if it has problems. */
-    private static RestartPolicy restart(Fields r) {
+    /**
+     * {@code health.restart} or {@code streams[].restart}: {@code enabled}, {@code initial_ms}, {@code max_ms}, each
+     * defaulting to {@code base}'s (the built-in defaults for the former, {@code health.restart} for the latter);
+     * {@code base} itself if the section is absent, null if it has problems.
+     */
+    private static RestartPolicy restart(Fields r, RestartPolicy base) {
         if (r == null) {
-            return RestartPolicy.DEFAULT;
+            return base;
         }
-        Boolean enabled = r.bool("enabled", false, true);
-        Integer initial = r.int32("initial_ms", false, 1000, 1, 3_600_000);
-        Integer max = r.int32("max_ms", false, 60_000, 1, 3_600_000);
+        Boolean enabled = r.bool("enabled", false, base.enabled());
+        Integer initial = r.int32("initial_ms", false, (int) base.initial().toMillis(), 1, 3_600_000);
+        Integer max = r.int32("max_ms", false, (int) base.max().toMillis(), 1, 3_600_000);
         if (initial != null && max != null && max < initial) {
-            r.problem("max_ms", "must be at least initial_ms (" + initial + ")");
+            r.problem("max_ms", "must be at least initial_ms (" + initial + (r.has("initial_ms") ? "" : ", inherited")
+                    + ")");
             max = null;
         }
         r.finish();
@@ -297,7 +303,8 @@ public final class ConfigLoader {
         }
     }
 
-    private List<StreamConfig> streams(Fields top, Map<String, ModelConfig> models, QueueConfig defaultQueue) {
+    private List<StreamConfig> streams(Fields top, Map<String, ModelConfig> models, QueueConfig defaultQueue,
+                                       RestartPolicy restartBase) {
         List<StreamConfig> streams = new ArrayList<>();
         List<Fields.Element> list = top.list("streams", true);
         if (list == null) {
@@ -339,15 +346,34 @@ public final class ConfigLoader {
             }
             List<PostprocessConfig> post = postprocess(s);
             QueueConfig queue = queue(s.object("queue", false), defaultQueue);
+            RestartPolicy restart = streamRestart(s, source, restartBase);
             s.finish();
             if (source != null && channels != null) {
                 checkSourceChannels(s, source, channels);
             }
             if (problems.size() == before) {
-                streams.add(new StreamConfig(id, source, rate, channels, windows, steps, model, post, queue));
+                streams.add(new StreamConfig(id, source, rate, channels, windows, steps, model, post, queue,
+                        restart));
             }
         }
         return streams;
+    }
+
+    /**
+     * A stream's own {@code restart} section over {@code health.restart} (null when it has none). Only device and
+     * node sources are restarted; on a replay or simulation the section would do nothing, so it is refused.
+     */
+    private static RestartPolicy streamRestart(Fields s, SourceConfig source, RestartPolicy base) {
+        if (!s.has("restart")) {
+            return null;
+        }
+        Fields r = s.object("restart", false);
+        if (source != null && SourceRegistry.builtin().types().contains(source.type())) {
+            s.problem("restart", "a " + source.type() + " source is never restarted (it fails only on a bad file); "
+                    + "restart settings are for device and node sources");
+            return null;
+        }
+        return restart(r, base);
     }
 
     private void checkSourceChannels(Fields s, SourceConfig source, int channels) {

@@ -45,6 +45,11 @@ public record OctetConfig(Path file, String gatewayId, Map<String, ModelConfig> 
         return new OctetConfig(file, gatewayId, replaced, streams, sinks, resultQueue, health, mqtt, http, ota);
     }
 
+    /** When {@code stream}'s failed source is restarted: its own {@code restart} section, else {@code health.restart}. */
+    public dev.octet.runtime.pipeline.source.RestartPolicy restartPolicy(StreamConfig stream) {
+        return stream.restart() != null ? stream.restart() : health.restart();
+    }
+
     public StreamConfig stream(String id) {
         return streams.stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
     }
@@ -67,13 +72,30 @@ public record OctetConfig(Path file, String gatewayId, Map<String, ModelConfig> 
      * @param channels     values per sample
      * @param model        id of a {@link ModelConfig}
      * @param queue        the window queue between the source and the stream's worker
+     * @param restart      this stream's own restart settings ({@code streams[].restart}, its missing fields taken
+     *                     from {@code health.restart}), or null to use {@code health.restart}; see
+     *                     {@link OctetConfig#restartPolicy}
      */
     public record StreamConfig(String id, SourceConfig source, double sampleRateHz, int channels,
                                WindowConfig windows, List<StepConfig> preprocess, String model,
-                               List<PostprocessConfig> postprocess, QueueConfig queue) {
+                               List<PostprocessConfig> postprocess, QueueConfig queue,
+                               dev.octet.runtime.pipeline.source.RestartPolicy restart) {
         public StreamConfig {
             preprocess = List.copyOf(preprocess);
             postprocess = List.copyOf(postprocess);
+        }
+
+        /** A stream that restarts as {@code health.restart} says. */
+        public StreamConfig(String id, SourceConfig source, double sampleRateHz, int channels, WindowConfig windows,
+                            List<StepConfig> preprocess, String model, List<PostprocessConfig> postprocess,
+                            QueueConfig queue) {
+            this(id, source, sampleRateHz, channels, windows, preprocess, model, postprocess, queue, null);
+        }
+
+        /** The same stream with another source (e.g. a replay's pacing turned off). */
+        public StreamConfig withSource(SourceConfig other) {
+            return new StreamConfig(id, other, sampleRateHz, channels, windows, preprocess, model, postprocess, queue,
+                    restart);
         }
     }
 

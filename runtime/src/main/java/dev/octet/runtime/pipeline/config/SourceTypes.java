@@ -13,7 +13,7 @@ import java.util.Map;
  * {@code mcp3008}, {@code mqtt_node}, {@code coap_node}) are validated here and mapped to drivers by the service.
  */
 public final class SourceTypes {
-    enum Kind { STRING, INT, NUMBER, BOOL, FILE, CHOICE, INT_LIST }
+    enum Kind { STRING, INT, NUMBER, BOOL, FILE, CHOICE, INT_LIST, NAME_LIST }
 
     /** @param exclusiveMin numbers must be strictly greater than {@code min} */
     record Param(String name, Kind kind, boolean required, Object fallback, double min, double max,
@@ -36,6 +36,10 @@ public final class SourceTypes {
     private static Param choice(String name, String fallback, String... choices) {
         return new Param(name, Kind.CHOICE, false, fallback, 0, 0, false, List.of(choices));
     }
+
+    /** CSV payloads' leading columns before the channel values: the node's time and message counter per line. */
+    private static final Param CSV_COLUMNS = new Param("columns", Kind.NAME_LIST, false, null, 0, 0, false,
+            List.of("t", "seq"));
 
     private static Param optionalFile(String name) {
         return new Param(name, Kind.FILE, false, null, 0, 0, false, List.of());
@@ -65,12 +69,13 @@ public final class SourceTypes {
         TYPES.put("mcp3008", List.of(p("spi_bus", Kind.INT, 0L, 0, 7), p("chip_select", Kind.INT, 0L, 0, 1),
                 p("inputs", Kind.INT_LIST, null, 0, 7), positive("vref", 3.3, 5.5)));
         TYPES.put("mqtt_node", List.of(required("topic", Kind.STRING), choice("format", "json", "json", "csv", "f32le"),
-                p("qos", Kind.INT, 1L, 0, 2)));
+                p("qos", Kind.INT, 1L, 0, 2), CSV_COLUMNS));
         TYPES.put("coap_node", List.of(required("uri", Kind.STRING),
                 choice("format", "auto", "auto", "json", "csv", "f32le"), p("observe", Kind.BOOL, true, 0, 0),
                 p("poll_interval_ms", Kind.INT, 1000L, 10, 86_400_000), p("timeout_ms", Kind.INT, 5000L, 10, 600_000),
+                p("retry_max_ms", Kind.INT, 60_000L, 10, 86_400_000),
                 p("psk_identity", Kind.STRING, null, 0, 0), p("psk_key", Kind.STRING, null, 0, 0),
-                optionalFile("psk_key_file")));
+                optionalFile("psk_key_file"), CSV_COLUMNS));
     }
 
     private SourceTypes() {
@@ -104,6 +109,7 @@ public final class SourceTypes {
                 case CHOICE -> choice(f, param);
                 case FILE -> param.required() || f.has(param.name()) ? file(f, param.name(), baseDir) : null;
                 case INT_LIST -> intList(f, param, problems);
+                case NAME_LIST -> nameList(f, param, problems);
             };
             if (v != null) {
                 values.put(param.name(), v);
@@ -123,6 +129,9 @@ public final class SourceTypes {
                 f.problem("topic", e.getMessage());
             }
         }
+        if (values.containsKey("columns") && !List.of("csv", "auto").contains(String.valueOf(values.get("format")))) {
+            f.problem("columns", "leading columns are for CSV payloads (format: csv), not " + values.get("format"));
+        }
         if (!type.equals("coap_node") || !(values.get("uri") instanceof String uri)) {
             return;
         }
@@ -138,6 +147,15 @@ public final class SourceTypes {
             }
         } catch (java.net.URISyntaxException e) {
             f.problem("uri", "not a URI: " + e.getMessage());
+        }
+        if (values.get("poll_interval_ms") instanceof Number poll && values.get("retry_max_ms") instanceof Number max
+                && max.longValue() < poll.longValue()) {
+            if (f.has("retry_max_ms")) {
+                f.problem("retry_max_ms", "must be at least poll_interval_ms (" + poll + "): re-registrations start "
+                        + "one poll interval apart");
+            } else {
+                values.put("retry_max_ms", poll.longValue()); // the default minute is shorter than a long poll
+            }
         }
         boolean hasKey = values.containsKey("psk_key") || values.containsKey("psk_key_file");
         if (values.containsKey("psk_key") && values.containsKey("psk_key_file")) {
@@ -157,6 +175,27 @@ public final class SourceTypes {
     private static Object choice(Fields f, Param param) {
         // Numeric choices (range_g: 2) are written as numbers; their text is compared.
         return f.has(param.name()) ? f.choiceOfScalar(param.name(), param.choices()) : param.fallback();
+    }
+
+    /** Distinct names out of the parameter's choices, in the order given. */
+    private static Object nameList(Fields f, Param param, List<ConfigError> problems) {
+        List<Fields.Element> items = f.list(param.name(), param.required());
+        if (items == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (Fields.Element e : items) {
+            String name = e.node().isTextual() ? e.node().asText() : null;
+            if (name == null || !param.choices().contains(name)) {
+                problems.add(new ConfigError(e.path(), "expected one of " + String.join(", ", param.choices())
+                        + ", got " + e.node()));
+            } else if (out.contains(name)) {
+                problems.add(new ConfigError(e.path(), "\"" + name + "\" is listed twice"));
+            } else {
+                out.add(name);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static Object intList(Fields f, Param param, List<ConfigError> problems) {

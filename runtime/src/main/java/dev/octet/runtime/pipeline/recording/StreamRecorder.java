@@ -210,8 +210,7 @@ public final class StreamRecorder {
     private static StreamConfig unpaced(StreamConfig s) {
         Map<String, Object> params = new LinkedHashMap<>(s.source().parameters());
         params.put("pace", false);
-        return new StreamConfig(s.id(), new SourceConfig(s.source().type(), params), s.sampleRateHz(), s.channels(),
-                s.windows(), s.preprocess(), s.model(), s.postprocess(), s.queue());
+        return s.withSource(new SourceConfig(s.source().type(), params));
     }
 
     /** Windows the source's samples (on the source's thread) and notes how the source ended. */

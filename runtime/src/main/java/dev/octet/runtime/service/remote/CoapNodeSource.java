@@ -2,6 +2,7 @@ package dev.octet.runtime.service.remote;
 
 import dev.octet.drivers.time.TimeSource;
 import dev.octet.ota.coap.PskDtls;
+import dev.octet.runtime.pipeline.source.RestartPolicy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,7 +28,9 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
  * then watches the notifications: when none came for the last notification's Max-Age plus the poll interval (RFC 7641
  * lets a client register again once Max-Age has run out), or the registration got no answer within the request
  * timeout, the stream is degraded and the client is rebuilt (a new endpoint, so also a fresh DTLS handshake with a
- * node that rebooted and lost its session) and registers again, every poll interval until the node answers. A node
+ * node that rebooted and lost its session) and registers again until the node answers: at once, then after one poll
+ * interval, then twice as long after each attempt that brought nothing, at most {@code retryMax} (a {@link
+ * RetryBackoff}, reset by the first good notification or response; polling retries the same way). A node
  * that answers the registration without an Observe option does not support observing: the source then polls with
  * GET every poll interval, as it does with {@code observe: false}.
  *
@@ -39,6 +42,8 @@ public final class CoapNodeSource extends RemoteSource {
     private static final System.Logger LOG = System.getLogger(CoapNodeSource.class.getName());
     /** text/csv (RFC 7252 registry, 432); Californium has no constant for it. */
     private static final int TEXT_CSV = 432;
+    /** The default longest wait between two re-registrations. */
+    public static final Duration DEFAULT_RETRY_MAX = Duration.ofMinutes(1);
 
     static {
         CoapConfig.register();
@@ -65,6 +70,7 @@ public final class CoapNodeSource extends RemoteSource {
     private final long pollMillis;
     private final long timeoutMillis;
     private final Psk psk;
+    private final RetryBackoff backoff;
 
     // Control thread only, except where volatile.
     private ScheduledExecutorService control;
@@ -82,11 +88,13 @@ public final class CoapNodeSource extends RemoteSource {
     /**
      * @param uri     {@code coap://host:port/path} or {@code coaps://...} (then {@code psk} is required)
      * @param format  the payload format, or null to follow each response's Content-Format
-     * @param poll    the polling period, also the re-registration retry period and slack
-     * @param timeout how long a request (or a registration's first answer) may take
+     * @param poll     the polling period, the first re-registration wait, and the slack after Max-Age
+     * @param timeout  how long a request (or a registration's first answer) may take
+     * @param retryMax the longest wait between two re-registrations (at least {@code poll})
      */
     public CoapNodeSource(String name, int channels, double sampleRateHz, String uri, PayloadFormat format,
-                          boolean observe, Duration poll, Duration timeout, Psk psk, TimeSource clock) {
+                          boolean observe, Duration poll, Duration timeout, Duration retryMax, Psk psk,
+                          TimeSource clock) {
         super(name, channels, sampleRateHz, clock);
         this.uri = Objects.requireNonNull(uri, "uri");
         boolean secure = uri.startsWith("coaps://");
@@ -105,6 +113,32 @@ public final class CoapNodeSource extends RemoteSource {
             throw new IllegalArgumentException("poll interval and timeout must be positive");
         }
         this.psk = psk;
+        if (retryMax.compareTo(poll) < 0) {
+            throw new IllegalArgumentException("the longest retry wait must be at least the poll interval");
+        }
+        this.backoff = new RetryBackoff(new RestartPolicy(true, poll, retryMax), clock);
+    }
+
+    /** Retries at most every minute. */
+    public CoapNodeSource(String name, int channels, double sampleRateHz, String uri, PayloadFormat format,
+                          boolean observe, Duration poll, Duration timeout, Psk psk, TimeSource clock) {
+        this(name, channels, sampleRateHz, uri, format, observe, poll, timeout,
+                poll.compareTo(DEFAULT_RETRY_MAX) > 0 ? poll : DEFAULT_RETRY_MAX, psk, clock);
+    }
+
+    /** Registrations (or first polls) made with a fresh client so far, the first one included. */
+    public long registrations() {
+        return backoff.attempts();
+    }
+
+    /** Re-registrations wanted but held back by the backoff so far. */
+    public long retriesDeferred() {
+        return backoff.deferred();
+    }
+
+    /** Registrations since the last good notification or response (0 while the node answers). */
+    public int failedRegistrations() {
+        return backoff.streak();
     }
 
     /** Whether the node refused to be observed and the source polls instead. */
@@ -165,6 +199,7 @@ public final class CoapNodeSource extends RemoteSource {
     private void connect() {
         teardown();
         int gen = ++generation;
+        backoff.attempted(); // counted even if the endpoint cannot be opened: that is retried with backoff too
         Configuration config = configuration();
         InetSocketAddress any = new InetSocketAddress(0);
         CoapEndpoint.Builder b = new CoapEndpoint.Builder().setConfiguration(config);
@@ -212,7 +247,7 @@ public final class CoapNodeSource extends RemoteSource {
     private void tick() {
         try {
             if (client == null) {
-                connect();
+                reconnect();
             } else if (polling) {
                 poll(generation);
             } else {
@@ -223,7 +258,8 @@ public final class CoapNodeSource extends RemoteSource {
                     connectionLost(answered ? "no notification from " + uri + " for " + silentMillis
                             + " ms (Max-Age " + maxAgeMillis / 1000 + " s); registering again"
                             : "no answer from " + uri + " to the registration within " + timeoutMillis + " ms", null);
-                    connect();
+                    teardown();
+                    reconnect();
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -235,6 +271,13 @@ public final class CoapNodeSource extends RemoteSource {
             } catch (RuntimeException | Error again) {
                 LOG.log(System.Logger.Level.WARNING, name() + ": teardown: " + again);
             }
+        }
+    }
+
+    /** A fresh client and registration, unless the backoff says to wait (a later tick tries again). */
+    private void reconnect() {
+        if (backoff.due()) {
+            connect();
         }
     }
 
@@ -264,6 +307,7 @@ public final class CoapNodeSource extends RemoteSource {
             return;
         }
         connected(how);
+        backoff.succeeded();
         accept(r.getPayload(), formatOf(r));
     }
 

@@ -21,6 +21,10 @@ import java.util.Set;
  * {@code {"t": .., "seq": .., "samples": [[..], [..]]}} (several, the first at {@code t}); {@code t} and {@code seq}
  * are optional, other keys are refused (a typo must not silently lose a timestamp). Or a top-level array of such
  * objects (one message each), or a top-level array of value arrays (several samples, no time or sequence).
+ *
+ * <p>CSV: one sample per line. Without leading columns a payload is one message; with them ({@code t} and/or
+ * {@code seq}, in the configured order, before the channel values) every line is a message of its own, with the
+ * node's time and counter as in JSON.
  */
 public final class PayloadDecoder {
     /** Largest payload accepted; a node's message is a handful of samples, not a recording. */
@@ -29,15 +33,35 @@ public final class PayloadDecoder {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KEYS = Set.of("t", "seq", "values", "samples");
 
+    /** The leading CSV column names a decoder understands. */
+    public static final List<String> CSV_COLUMNS = List.of("t", "seq");
+
     private final PayloadFormat format;
     private final int channels;
+    private final List<String> leading;
+    private final int tColumn;
+    private final int seqColumn;
 
     public PayloadDecoder(PayloadFormat format, int channels) {
+        this(format, channels, List.of());
+    }
+
+    /**
+     * @param csvColumns the columns before the channel values on every CSV line: {@code t}, {@code seq}, both (in
+     *                   either order) or none; ignored by the other formats
+     */
+    public PayloadDecoder(PayloadFormat format, int channels, List<String> csvColumns) {
         if (channels < 1) {
             throw new IllegalArgumentException("channels must be >= 1");
         }
+        if (!CSV_COLUMNS.containsAll(csvColumns) || new java.util.HashSet<>(csvColumns).size() != csvColumns.size()) {
+            throw new IllegalArgumentException("CSV leading columns are t and seq, each at most once: " + csvColumns);
+        }
         this.format = format;
         this.channels = channels;
+        this.leading = List.copyOf(csvColumns);
+        this.tColumn = leading.indexOf("t");
+        this.seqColumn = leading.indexOf("seq");
     }
 
     public PayloadFormat format() {
@@ -55,7 +79,7 @@ public final class PayloadDecoder {
         }
         return switch (format) {
             case JSON -> json(payload);
-            case CSV -> List.of(new NodeMessage(null, null, csv(text(payload))));
+            case CSV -> csv(text(payload));
             case F32LE -> List.of(new NodeMessage(null, null, f32le(payload)));
         };
     }
@@ -91,29 +115,46 @@ public final class PayloadDecoder {
         }
     }
 
-    private List<float[]> csv(String text) throws PayloadFormatException {
-        List<float[]> out = new ArrayList<>();
+    private List<NodeMessage> csv(String text) throws PayloadFormatException {
+        List<float[]> samples = new ArrayList<>();
+        List<NodeMessage> lineMessages = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
+        int skip = leading.size();
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             if (line.isEmpty()) {
                 continue;
             }
             String[] fields = line.split(",", -1);
-            if (fields.length != channels) {
-                throw new PayloadFormatException("line " + (i + 1) + ": " + fields.length + " values, the stream has "
-                        + channels + " channels");
+            if (fields.length != skip + channels) {
+                throw new PayloadFormatException("line " + (i + 1) + ": " + (fields.length - skip)
+                        + " values" + (skip == 0 ? "" : " after the leading " + String.join(", ", leading))
+                        + ", the stream has " + channels + " channels");
             }
             float[] v = new float[channels];
             for (int c = 0; c < channels; c++) {
-                v[c] = number(fields[c].strip(), "line " + (i + 1) + ", value " + (c + 1));
+                v[c] = number(fields[skip + c].strip(), "line " + (i + 1) + ", value " + (c + 1));
             }
-            out.add(v);
+            if (skip == 0) {
+                samples.add(v);
+            } else {
+                Long t = tColumn < 0 ? null : counter(fields[tColumn].strip(), "line " + (i + 1) + ", t");
+                Long seq = seqColumn < 0 ? null : counter(fields[seqColumn].strip(), "line " + (i + 1) + ", seq");
+                lineMessages.add(new NodeMessage(seq, t, List.of(v)));
+            }
         }
-        if (out.isEmpty()) {
+        if (samples.isEmpty() && lineMessages.isEmpty()) {
             throw new PayloadFormatException("no samples");
         }
-        return out;
+        return skip == 0 ? List.of(new NodeMessage(null, null, samples)) : lineMessages;
+    }
+
+    /** A time or sequence column: a non-negative decimal integer. */
+    private static long counter(String s, String where) throws PayloadFormatException {
+        if (s.isEmpty() || s.length() > 19 || !s.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            throw new PayloadFormatException(where + ": expected a non-negative integer, got '" + s + "'");
+        }
+        return Long.parseLong(s);
     }
 
     private static float number(String s, String where) throws PayloadFormatException {

@@ -77,6 +77,27 @@ public abstract class RemoteSource implements SensorSource {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * CSV payloads carry these columns before the channel values on every line ({@code t}, {@code seq}; see
+     * {@link PayloadDecoder}). Set before {@link #start}.
+     *
+     * @return this source
+     * @throws IllegalArgumentException for other names or a name twice
+     */
+    public final RemoteSource csvColumns(List<String> columns) {
+        PayloadDecoder csv = new PayloadDecoder(PayloadFormat.CSV, channels.size(), columns);
+        lock.lock();
+        try {
+            if (running) {
+                throw new IllegalStateException(name + ": set the CSV columns before starting");
+            }
+            decoders.put(PayloadFormat.CSV, csv);
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
     /** Connects (in the background: must not block); called by {@link #start} with no lock held. */
     protected abstract void open();
 

@@ -1,6 +1,5 @@
 package dev.octet.runtime.service.remote;
 
-import dev.octet.drivers.SensorSource;
 import dev.octet.drivers.time.TimeSource;
 import dev.octet.mqtt.MqttSettings;
 import dev.octet.runtime.pipeline.config.OctetConfig.SourceConfig;
@@ -70,14 +69,18 @@ public final class RemoteSources {
         try {
             return wrap(new CoapNodeSource(stream.id(), stream.channels(), stream.sampleRateHz(), s.string("uri"),
                     f == null || f.equals("auto") ? null : PayloadFormat.fromConfig(f), s.flag("observe"),
-                    Duration.ofMillis(s.integer("poll_interval_ms")), Duration.ofMillis(s.integer("timeout_ms")), psk,
-                    clock), stream);
+                    Duration.ofMillis(s.integer("poll_interval_ms")), Duration.ofMillis(s.integer("timeout_ms")),
+                    Duration.ofMillis(s.integer("retry_max_ms")), psk, clock), stream);
         } catch (IllegalArgumentException e) {
             throw new IOException("stream \"" + stream.id() + "\": " + e.getMessage(), e);
         }
     }
 
-    private static SampleSource wrap(SensorSource source, StreamConfig stream) {
+    private static SampleSource wrap(RemoteSource source, StreamConfig stream) {
+        Object columns = stream.source().parameters().get("columns");
+        if (columns instanceof java.util.List<?> names) {
+            source.csvColumns(names.stream().map(String::valueOf).toList());
+        }
         return new DriverSampleSource(source, stream.channels());
     }
 }

@@ -113,6 +113,57 @@ class RemoteSourceConfigTest {
     }
 
     @Test
+    void a_stream_overrides_the_restart_settings_and_inherits_what_it_does_not_say() throws Exception {
+        String node = "{type: mqtt_node, topic: a}\n    restart: ";
+        OctetConfig c = ConfigLoader.load(write(node + "{enabled: false}",
+                "health: {restart: {initial_ms: 200, max_ms: 5000}}"));
+        assertEquals(new RestartPolicy(false, Duration.ofMillis(200), Duration.ofMillis(5000)),
+                c.restartPolicy(c.stream("node")), "enabled from the stream, the delays from health.restart");
+        assertTrue(c.health().restart().enabled(), "the global settings are unchanged");
+        c = ConfigLoader.load(write(node + "{initial_ms: 10, max_ms: 40}", ""));
+        assertEquals(new RestartPolicy(true, Duration.ofMillis(10), Duration.ofMillis(40)),
+                c.restartPolicy(c.stream("node")));
+        c = ConfigLoader.load(write("{type: mqtt_node, topic: a}", "health: {restart: {enabled: false}}"));
+        assertFalse(c.restartPolicy(c.stream("node")).enabled(), "without its own section: health.restart");
+
+        assertError(write(node + "{max_ms: 100}", "health: {restart: {initial_ms: 500}}"),
+                "streams[0].restart.max_ms", "at least initial_ms (500, inherited)");
+        assertError(write(node + "{initial_ms: 0}", ""), "streams[0].restart.initial_ms", "");
+        assertError(write(node + "{enable: true}", ""), "streams[0].restart.enable", "unknown");
+        assertError(write(node + "yes", ""), "streams[0].restart", "mapping");
+        assertError(write("{type: replay_features, file: \"bundled:ad01_spectrogram\"}\n    restart: {enabled: true}",
+                ""), "streams[0].restart", "never restarted");
+    }
+
+    @Test
+    void the_coap_retry_maximum_has_a_default_and_is_at_least_the_poll_interval() throws Exception {
+        OctetConfig c = ConfigLoader.load(write("{type: coap_node, uri: \"coap://n1/s\"}", ""));
+        assertEquals(60_000, c.stream("node").source().integer("retry_max_ms"));
+        c = ConfigLoader.load(write("{type: coap_node, uri: \"coap://n1/s\", poll_interval_ms: 120000}", ""));
+        assertEquals(120_000, c.stream("node").source().integer("retry_max_ms"), "never below a long poll interval");
+        c = ConfigLoader.load(write("{type: coap_node, uri: \"coap://n1/s\", retry_max_ms: 5000}", ""));
+        assertEquals(5000, c.stream("node").source().integer("retry_max_ms"));
+        assertError(write("{type: coap_node, uri: \"coap://n1/s\", poll_interval_ms: 2000, retry_max_ms: 1000}", ""),
+                "streams[0].source.retry_max_ms", "at least poll_interval_ms (2000)");
+    }
+
+    @Test
+    void csv_leading_columns_are_checked() throws Exception {
+        OctetConfig c = ConfigLoader.load(write("{type: mqtt_node, topic: a, format: csv, columns: [t, seq]}", ""));
+        assertEquals(List.of("t", "seq"), c.stream("node").source().parameters().get("columns"));
+        c = ConfigLoader.load(write("{type: coap_node, uri: \"coap://n1/s\", columns: [seq]}", ""));
+        assertEquals(List.of("seq"), c.stream("node").source().parameters().get("columns"));
+        assertError(write("{type: mqtt_node, topic: a, format: csv, columns: [time]}", ""),
+                "streams[0].source.columns[0]", "expected one of t, seq");
+        assertError(write("{type: mqtt_node, topic: a, format: csv, columns: [seq, seq]}", ""),
+                "streams[0].source.columns[1]", "twice");
+        assertError(write("{type: mqtt_node, topic: a, columns: [seq]}", ""), "streams[0].source.columns",
+                "format: csv");
+        assertError(write("{type: coap_node, uri: \"coap://n1/s\", format: f32le, columns: [t]}", ""),
+                "streams[0].source.columns", "format: csv");
+    }
+
+    @Test
     void an_mqtt_node_without_the_gateways_broker_is_refused_before_anything_starts() throws Exception {
         OctetConfig c = ConfigLoader.load(write("{type: mqtt_node, topic: a}", ""));
         ConfigException e = assertThrows(ConfigException.class, () -> PipelineFactory.defaults()

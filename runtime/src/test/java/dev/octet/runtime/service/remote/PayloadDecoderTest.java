@@ -80,6 +80,41 @@ class PayloadDecoderTest {
     }
 
     @Test
+    void csv_leading_time_and_sequence_columns_make_every_line_a_message() throws Exception {
+        PayloadDecoder d = new PayloadDecoder(PayloadFormat.CSV, 2, List.of("t", "seq"));
+        List<NodeMessage> m = d.decode(utf8("1767780000123,17,1.5,-2\r\n\n1767780000133, 18, 3, 4\n"));
+        assertEquals(2, m.size());
+        assertEquals(1767780000123L, m.get(0).epochMillis());
+        assertEquals(17L, m.get(0).seq());
+        assertArrayEquals(new float[] {1.5f, -2f}, m.get(0).samples().get(0));
+        assertEquals(18L, m.get(1).seq());
+        assertArrayEquals(new float[] {3, 4}, m.get(1).samples().get(0));
+
+        NodeMessage seqOnly = new PayloadDecoder(PayloadFormat.CSV, 1, List.of("seq")).decode(utf8("5,0.25")).get(0);
+        assertEquals(5L, seqOnly.seq());
+        assertNull(seqOnly.epochMillis());
+        NodeMessage swapped = new PayloadDecoder(PayloadFormat.CSV, 1, List.of("seq", "t")).decode(utf8("5,99,1"))
+                .get(0);
+        assertEquals(5L, swapped.seq());
+        assertEquals(99L, swapped.epochMillis());
+
+        String two = "t, seq";
+        assertTrue(csvRefused(d, "1,2,3\n").contains("line 1: 1 values after the leading " + two
+                + ", the stream has 2 channels"));
+        assertTrue(csvRefused(d, "1,2,3,4\n1.5,3,3,4").contains("line 2, t: expected a non-negative integer"));
+        assertTrue(csvRefused(d, "1,-3,3,4").contains("line 1, seq: expected a non-negative integer, got '-3'"));
+        assertTrue(csvRefused(d, "1,99999999999999999999,3,4").contains("line 1, seq"));
+        assertTrue(csvRefused(d, "1,2,3,x").contains("line 1, value 2: 'x' is not a number"));
+        assertThrows(IllegalArgumentException.class, () -> new PayloadDecoder(PayloadFormat.CSV, 1, List.of("time")));
+        assertThrows(IllegalArgumentException.class,
+                () -> new PayloadDecoder(PayloadFormat.CSV, 1, List.of("seq", "seq")));
+    }
+
+    private static String csvRefused(PayloadDecoder d, String text) {
+        return assertThrows(PayloadFormatException.class, () -> d.decode(utf8(text))).getMessage();
+    }
+
+    @Test
     void f32le_frames_round_trip_bit_for_bit() throws Exception {
         SplittableRandom random = new SplittableRandom(3);
         float[] values = new float[4 * 5];

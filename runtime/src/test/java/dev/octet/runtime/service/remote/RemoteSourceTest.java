@@ -60,6 +60,10 @@ class RemoteSourceTest {
             accept(payload.getBytes(StandardCharsets.UTF_8), PayloadFormat.JSON);
         }
 
+        void csv(String payload) {
+            accept(payload.getBytes(StandardCharsets.UTF_8), PayloadFormat.CSV);
+        }
+
         void lost() {
             connectionLost("broker gone", null);
         }
@@ -123,6 +127,25 @@ class RemoteSourceTest {
         assertEquals(1, source.sequenceGaps());
         assertEquals(2, source.messagesLost());
         assertEquals(2, source.duplicatesDropped());
+    }
+
+    @Test
+    void csv_lines_with_time_and_sequence_columns_are_stamped_and_checked_like_json_messages() {
+        HandFed source = new HandFed(new Clock());
+        source.csvColumns(List.of("t", "seq"));
+        Recorder r = new Recorder();
+        source.start(r);
+        source.csv("1000,1,1,2\n1010,2,3,4\n");
+        source.csv("1010,2,3,4\n1040,5,5,6\n"); // a repeated line, then a gap of two lines
+        assertEquals(3, r.samples.size(), "the repeated line is dropped");
+        assertEquals(List.of(1000L, 1010L, 1040L), r.samples.stream().map(Sample::epochMillis).toList(),
+                "each line at its own t");
+        assertEquals(1, source.duplicatesDropped());
+        assertEquals(1, source.sequenceGaps());
+        assertEquals(2, source.messagesLost());
+        assertEquals(List.of(Type.STARTED, Type.IO_ERROR, Type.RECOVERED), r.types(),
+                "the gap reported, its line's samples delivered as with JSON");
+        assertThrows(IllegalStateException.class, () -> source.csvColumns(List.of("seq")), "only before start");
     }
 
     @Test
