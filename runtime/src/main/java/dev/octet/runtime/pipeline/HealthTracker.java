@@ -8,9 +8,16 @@ import java.util.function.BiConsumer;
  * <li>OK → DEGRADED on a failed window, a dropped window or a non-fatal source error;</li>
  * <li>DEGRADED → OK after {@code recoverAfter} consecutive good windows;</li>
  * <li>any → FAILED after {@code failAfter} consecutive failed windows or a fatal source error;</li>
- * <li>FAILED → OK only through a restart of the source ({@link #restarting}, then {@link #dataFlows}); otherwise
- * FAILED is final.</li>
+ * <li>FAILED → OK through a restart of the source ({@link #restarting}, then {@link #dataFlows});</li>
+ * <li>FAILED → OK when another model is swapped in ({@link #modelSwapped}), but only if the stream FAILED because
+ * its windows failed: the failures may have been the model's (a bad OTA version, rolled back), and the new model
+ * deserves its windows. If they keep failing on it, the stream fails again after {@code failAfter} windows. A
+ * FAILED that came from the source (a fatal source error) stays until the source is restarted: a model cannot fix
+ * it;</li>
+ * <li>otherwise FAILED is final.</li>
  * </ul>
+ * A window that failed on a model that has since been swapped out only degrades the stream: it does not count
+ * towards FAILED on the model that replaced it.
  */
 public final class HealthTracker {
     private final int failAfter;
@@ -21,6 +28,10 @@ public final class HealthTracker {
     private int consecutiveFailures;
     private int consecutiveSuccesses;
     private boolean recovering;
+    /** Whether the current FAILED came from failed windows (not from the source). */
+    private boolean failedByWindows;
+    /** The model the stream's windows run on now (as last told by {@link #modelSwapped}); null if never told. */
+    private ModelHandle model;
 
     /**
      * @param onChange called outside the tracker's lock, on the reporting thread, with the new state and the reason;
@@ -57,21 +68,69 @@ public final class HealthTracker {
         notify(changed, why);
     }
 
+    /** A window failed; which model ran it is not known (or none did). */
     public void windowFailed(String why) {
+        windowFailed(why, null);
+    }
+
+    /**
+     * A window failed.
+     *
+     * @param ranOn the model that ran the window, or null if the window failed before its model ran (or it is not
+     *              known); a model other than the current one (swapped out meanwhile) only degrades the stream
+     */
+    public void windowFailed(String why, ModelHandle ranOn) {
         StreamHealth changed;
         String r;
         synchronized (this) {
             consecutiveSuccesses = 0;
-            consecutiveFailures++;
-            if (consecutiveFailures >= failAfter) {
-                recovering = false;
-                changed = set(StreamHealth.FAILED, consecutiveFailures + " consecutive failed windows; last: " + why);
+            if (ranOn != null && model != null && !sameModel(ranOn, model)) {
+                changed = set(StreamHealth.DEGRADED, "window failed on the replaced model " + ranOn.version() + ": "
+                        + why);
             } else {
-                changed = set(StreamHealth.DEGRADED, "window failed: " + why);
+                consecutiveFailures++;
+                if (consecutiveFailures >= failAfter) {
+                    recovering = false;
+                    changed = set(StreamHealth.FAILED, consecutiveFailures + " consecutive failed windows; last: "
+                            + why);
+                    if (changed != null) {
+                        failedByWindows = true;
+                    }
+                } else {
+                    changed = set(StreamHealth.DEGRADED, "window failed: " + why);
+                }
             }
             r = reason;
         }
         notify(changed, r);
+    }
+
+    /** Same id and version: a warmed-up copy of a model (another interpreter) is the same model. */
+    private static boolean sameModel(ModelHandle a, ModelHandle b) {
+        return a.id().equals(b.id()) && a.version().equals(b.version());
+    }
+
+    /**
+     * {@code next} is now the stream's model (a swap takes effect between two windows): the consecutive counts
+     * start again, and a FAILED that came from failed windows is cleared (see the class comment); a FAILED from
+     * the source is kept.
+     */
+    public void modelSwapped(ModelHandle next) {
+        String r;
+        synchronized (this) {
+            model = next;
+            consecutiveFailures = 0;
+            consecutiveSuccesses = 0;
+            if (health != StreamHealth.FAILED || !failedByWindows) {
+                return;
+            }
+            failedByWindows = false;
+            recovering = false;
+            health = StreamHealth.OK;
+            reason = "model " + next.id() + " " + next.version() + " swapped in after the stream failed";
+            r = reason;
+        }
+        notify(StreamHealth.OK, r);
     }
 
     /**
@@ -100,6 +159,7 @@ public final class HealthTracker {
                 return;
             }
             recovering = false;
+            failedByWindows = false;
             health = StreamHealth.OK;
             reason = why;
             r = reason;
@@ -117,6 +177,7 @@ public final class HealthTracker {
             String r;
             synchronized (this) {
                 recovering = false;
+                failedByWindows = false; // a model swap cannot fix the source
                 if (health == StreamHealth.FAILED) {
                     reason = "source failed: " + why; // a restart failed again: say why
                 }

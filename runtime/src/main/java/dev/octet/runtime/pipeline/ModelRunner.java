@@ -3,6 +3,7 @@ package dev.octet.runtime.pipeline;
 import dev.octet.runtime.engine.Interpreter;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Runs one stream's model window by window, behind a swap point for over-the-air updates.
@@ -13,11 +14,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * next one runs on the new model, and no window is skipped or run twice (the window queue is never touched).
  *
  * <p>{@code run} is called by the stream's single worker thread; {@code swap} may be called from any thread.
+ * Swaps are serialized, and the stream is told of each ({@link #onSwap}) in the order they took effect.
  */
 public final class ModelRunner {
     private final int inputElements;
     private final int outputElements;
     private final AtomicReference<Bound> active;
+    private volatile Consumer<ModelHandle> onSwap = m -> { };
+    /** The model the latest {@link #run} read; only the thread that calls {@code run} may read it. */
+    private ModelHandle lastRun;
 
     /**
      * @param inputElements  values the preprocessing chain produces per window
@@ -50,9 +55,19 @@ public final class ModelRunner {
      * @throws IllegalArgumentException if {@code next} does not take the same input size and give the same output
      *                                  size as the stream was built for; the active model is then unchanged
      */
-    public ModelHandle swap(ModelHandle next) {
+    public synchronized ModelHandle swap(ModelHandle next) {
         Bound bound = bind(next, inputElements, outputElements);
-        return active.getAndSet(bound).handle;
+        ModelHandle previous = active.getAndSet(bound).handle;
+        onSwap.accept(next);
+        return previous;
+    }
+
+    /**
+     * Sets who is told, after each {@link #swap}, of the model now active (the stream's health: a stream that
+     * failed on a bad model runs again on the next one). Not told of {@link #swapIf} (the same model, warmed up).
+     */
+    public void onSwap(Consumer<ModelHandle> listener) {
+        this.onSwap = Objects.requireNonNull(listener, "listener");
     }
 
     /**
@@ -62,7 +77,7 @@ public final class ModelRunner {
      * @return true if {@code next} is now active
      * @throws IllegalArgumentException as {@link #swap(ModelHandle)}
      */
-    public boolean swapIf(ModelHandle expected, ModelHandle next) {
+    public synchronized boolean swapIf(ModelHandle expected, ModelHandle next) {
         Bound bound = bind(next, inputElements, outputElements);
         while (true) {
             Bound current = active.get();
@@ -89,14 +104,25 @@ public final class ModelRunner {
      * Runs one window: reads the active model once, quantizes {@code input} into it, invokes it and dequantizes its
      * first output into {@code output} (at least {@link #outputElements()} long).
      *
-     * @return the model that ran (for the result's model id and version)
+     * @return the model that ran (for the result's model id and version); if this throws, {@link #lastRun()}
+     *         says which model the window was run on
      */
     public ModelHandle run(float[] input, float[] output) {
         Bound bound = active.get();
+        lastRun = bound.handle;
         bound.quantizer.write(input);
         bound.handle.interpreter().invoke();
         bound.dequantizer.read(output);
         return bound.handle;
+    }
+
+    /**
+     * The model the latest {@link #run} on this thread read at its start, whether it returned or threw; null before
+     * the first run. Only for the thread that calls {@code run} (the stream's worker): a failed window is blamed
+     * on the model it ran on, not on one swapped in meanwhile.
+     */
+    public ModelHandle lastRun() {
+        return lastRun;
     }
 
     private static Bound bind(ModelHandle handle, int inputElements, int outputElements) {

@@ -21,9 +21,11 @@ import java.util.function.BiConsumer;
  * results. The windower runs on the source's thread; everything after the queue on the stream's own worker thread,
  * so a slow or failing stream never holds up another.
  *
- * <p>A window whose processing throws is counted and reported to the stream's {@link HealthTracker}; once the
- * stream is FAILED its windows are discarded (the source is not blocked) until the pipeline is rebuilt, or until a
- * restarted source ({@link dev.octet.runtime.pipeline.source.SupervisedSource}) delivers samples again.
+ * <p>A window whose processing throws is counted and reported to the stream's {@link HealthTracker}, with the
+ * model it ran on (none if it failed in preprocessing); once the stream is FAILED its windows are discarded (the
+ * source is not blocked) until the pipeline is rebuilt, until a restarted source
+ * ({@link dev.octet.runtime.pipeline.source.SupervisedSource}) delivers samples again, or — if it failed because
+ * its windows failed — until another model is swapped in ({@link ModelRunner#swap}, e.g. an OTA rollback).
  */
 public final class StreamPipeline {
     /** Where a stream's results go (the pipeline's result queue). */
@@ -51,6 +53,8 @@ public final class StreamPipeline {
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile long lastDropped;
     private volatile WindowObserver observer;
+    /** The model the window being processed ran on, null until it reached the model (worker thread only). */
+    private ModelHandle windowModel;
     private ResultOutput results;
     private Thread worker;
 
@@ -76,6 +80,8 @@ public final class StreamPipeline {
         BiConsumer<StreamHealth, String> change = onHealth == null ? null
                 : (h, reason) -> onHealth.healthChanged(id, h, reason);
         this.health = new HealthTracker(failAfter, recoverAfter, change);
+        health.modelSwapped(runner.active());
+        runner.onSwap(health::modelSwapped);
         this.output = new float[runner.outputElements()];
         if (chain.outputShape().elements() != runner.inputElements()) {
             throw new IllegalArgumentException("stream " + id + ": preprocessing gives "
@@ -104,7 +110,12 @@ public final class StreamPipeline {
          */
         void ran(String streamId, ModelHandle model, float[] input, float[] output, InferenceResult result);
 
-        /** A window failed (preprocessing, model or postprocessing threw); {@code model} is the active one. */
+        /**
+         * A window failed (preprocessing, model or postprocessing threw).
+         *
+         * @param model the model the window ran on (it may have been swapped out since), or null if the window
+         *              failed before reaching the model (preprocessing): then no model is to blame
+         */
         void failed(String streamId, ModelHandle model, Throwable error);
     }
 
@@ -224,11 +235,12 @@ public final class StreamPipeline {
             result = process(window);
         } catch (RuntimeException | StackOverflowError e) {
             failures.incrementAndGet();
-            health.windowFailed(e.toString());
+            ModelHandle ranOn = windowModel;
+            health.windowFailed(e.toString(), ranOn);
             WindowObserver o = observer;
             if (o != null) {
                 try {
-                    o.failed(id, runner.active(), e);
+                    o.failed(id, ranOn, e);
                 } catch (RuntimeException ignored) {
                     // an observer's problem is not the stream's
                 }
@@ -250,12 +262,18 @@ public final class StreamPipeline {
      */
     public InferenceResult process(WindowBuffer window) {
         long t0 = System.nanoTime();
+        windowModel = null;
         span.copyFrom(window.span());
         float[] input = chain.apply(window.data(), span);
         if (input == null) {
             return null;
         }
-        ModelHandle model = runner.run(input, output);
+        ModelHandle model;
+        try {
+            model = runner.run(input, output);
+        } finally {
+            windowModel = runner.lastRun(); // also when the model threw: the failure is that model's
+        }
         Outputs.Builder outputs = new Outputs.Builder();
         for (Postprocessor p : postprocessors) {
             p.apply(input, output, outputs);

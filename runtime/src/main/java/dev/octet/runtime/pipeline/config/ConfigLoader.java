@@ -164,7 +164,8 @@ public final class ConfigLoader {
             web.finish();
             http = new HttpConfig(bind, port == null ? 0 : port);
         }
-        Optional<OctetConfig.OtaConfig> ota = OtaConfigReader.read(top, baseDir, models, problems);
+        Optional<OctetConfig.OtaConfig> ota = OtaConfigReader.read(top, baseDir, models, health.failAfter(),
+                problems);
         if (ota.isPresent() && mqtt.isEmpty()) {
             top.problem("ota", "over-the-air updates arrive over MQTT: the mqtt section is needed");
         }

@@ -28,7 +28,11 @@ final class OtaConfigReader {
     private OtaConfigReader() {
     }
 
-    static Optional<OtaConfig> read(Fields top, Path baseDir, Map<String, ModelConfig> models,
+    /**
+     * @param failAfter the gateway's {@code health.fail_after}: a health watch must see a version fail before the
+     *                  stream gives up on its windows ({@code max_errors} below it)
+     */
+    static Optional<OtaConfig> read(Fields top, Path baseDir, Map<String, ModelConfig> models, int failAfter,
                                     List<ConfigError> problems) {
         Fields o = top.object("ota", false);
         if (o == null) {
@@ -73,7 +77,7 @@ final class OtaConfigReader {
             if (m == null) {
                 continue;
             }
-            OtaModelConfig model = model(m, models);
+            OtaModelConfig model = model(m, models, failAfter);
             m.finish();
             if (model != null && otaModels.put(model.id(), model) != null) {
                 m.problem("id", "model \"" + model.id() + "\" is listed twice");
@@ -109,7 +113,7 @@ final class OtaConfigReader {
         return p;
     }
 
-    private static OtaModelConfig model(Fields m, Map<String, ModelConfig> models) {
+    private static OtaModelConfig model(Fields m, Map<String, ModelConfig> models, int failAfter) {
         String id = m.string("id", true, null);
         if (id != null && !models.containsKey(id)) {
             m.problem("id", "no model \"" + id + "\" in the models section (known: "
@@ -132,7 +136,7 @@ final class OtaConfigReader {
         HealthWatchConfig watch = new HealthWatchConfig(20, 0, budget, 5, true, true, null, 0);
         Fields w = m.object("health_watch", false);
         if (w != null) {
-            watch = watch(w, watch);
+            watch = watch(w, watch, failAfter);
             w.finish();
         }
         if (id == null || baseline == null || dryRun == null || watch == null || (m.has("latency_budget_ms")
@@ -142,9 +146,15 @@ final class OtaConfigReader {
         return new OtaModelConfig(id, baseline, budget, dryRun, watch);
     }
 
-    private static HealthWatchConfig watch(Fields w, HealthWatchConfig d) {
+    private static HealthWatchConfig watch(Fields w, HealthWatchConfig d, int failAfter) {
         Integer windows = w.int32("windows", false, d.windows(), 1, 1_000_000);
         Integer maxErrors = w.int32("max_errors", false, d.maxErrors(), 0, 1_000_000);
+        if (maxErrors != null && maxErrors >= failAfter) {
+            // After fail_after consecutive failed windows a stream stops running its windows, so the watch would
+            // never see the (max_errors + 1)th error, and a version failing every window would never be rolled back.
+            w.problem("max_errors", "must be below health.fail_after (" + failAfter + "), got " + maxErrors);
+            maxErrors = null;
+        }
         Double maxLatency = w.number("max_latency_ms", false, d.maxLatencyMs(), 0, 1e7, true);
         Integer maxSlow = w.int32("max_slow_windows", false, d.maxSlowWindows(), 0, 1_000_000);
         Boolean finite = w.bool("outputs_finite", false, d.outputsFinite());

@@ -194,7 +194,9 @@ public final class OtaService implements AutoCloseable {
 
                     @Override
                     public void failed(String streamId, ModelHandle model, Throwable error) {
-                        u.watch.failed(model.version());
+                        if (model != null) { // null: failed in preprocessing, before any model ran
+                            u.watch.failed(model.version());
+                        }
                     }
                 });
             }

@@ -108,6 +108,12 @@ class OtaConfigTest {
                 + "{windows: 0}}]}\n", "ota.models[0].health_watch.windows", "between 1");
         assertError(BASE + "ota: {trusted_keys: [keys/release-2026.pub], models: [{id: ad01, health_watch: "
                 + "{window: 3}}]}\n", "ota.models[0].health_watch.window", "unknown key");
+        assertError(BASE + "ota: {trusted_keys: [keys/release-2026.pub], models: [{id: ad01, health_watch: "
+                + "{max_errors: 5}}]}\n", "ota.models[0].health_watch.max_errors",
+                "must be below health.fail_after (5), got 5");
+        assertError(BASE + "health: {fail_after: 2}\nota: {trusted_keys: [keys/release-2026.pub], models: [{id: ad01, "
+                + "health_watch: {max_errors: 2}}]}\n", "ota.models[0].health_watch.max_errors",
+                "below health.fail_after (2)");
         assertError(BASE + "ota: {trusted_keys: [keys/release-2026.pub], models: [{id: ad01}, {id: ad01}]}\n",
                 "ota.models[1].id", "listed twice");
         assertError(BASE + "ota: {trusted_keys: [keys/release-2026.pub], max_model_bytes: 10, models: [{id: ad01}]}\n",
