@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  * ({@link PackageVerifier}, the delta's base being the active model), validate (the runtime's
  * {@link ModelValidator}), install into the {@link SlotStore} (atomic, power-cut safe), hand the model to the
  * runtime for the hot swap, and report every step on {@code octet/<gateway-id>/ota/status} (retained):
- * {@code downloading} (percent), {@code verifying}, {@code staged}, {@code active}, {@code rolled-back},
- * {@code rejected} (reason code and detail). A refused package never touches the active model. One status is in
+ * {@code downloading} (percent), {@code verifying}, {@code staged}, {@code active} (with {@code health=watching}
+ * while the runtime's health watch runs, then {@code health=passed}), {@code rolled-back}, {@code rejected} (reason
+ * code and detail). Only {@code active} with {@code health=passed} means the update succeeded. A refused package never touches the active model. One status is in
  * flight at a time; while it is, only the latest next one is kept (the topic is retained: the latest is what
  * counts), so intermediate download percentages may be skipped.
  *
@@ -56,6 +57,10 @@ public final class GatewayAgent {
             return "octet/" + gatewayId + "/ota/status";
         }
     }
+
+    /** The {@code health} line of an {@code active} status (after {@code active-version}, so old prefixes hold). */
+    static final String HEALTH_WATCHING = "\nhealth=watching";
+    static final String HEALTH_PASSED = "\nhealth=passed";
 
     private final Config config;
     private final MqttLink link;
@@ -142,13 +147,46 @@ public final class GatewayAgent {
         if (active.isPresent()) {
             Optional<String> remembered = memory.lastStatus();
             if (remembered.isPresent() && remembered.get().contains("\nactive-version=" + active.get().version()
-                    + "\n")) {
+                    + "\n") && (activator.watchesHealth() || !remembered.get().contains(HEALTH_WATCHING))) {
                 publishStatus(remembered.get());
             } else {
-                status("active", active.get().version(), "active-version=" + active.get().version());
+                // Nothing (any longer) watches this version: the configured baseline, or a watch no runtime runs.
+                status("active", active.get().version(), activeExtra(active.get().version(), HEALTH_PASSED));
             }
         }
         downloader.start(config.gatewayId());
+    }
+
+    /**
+     * The active version whose health watch had not ended when this agent last reported (the process stopped
+     * during the watch), if the runtime watches health: the runtime arms its watch for it again before
+     * {@link #start()}, so that the version still gets a verdict ({@link #healthPassed} or a rollback).
+     */
+    public synchronized Optional<Long> healthPending() throws IOException {
+        if (!activator.watchesHealth()) {
+            return Optional.empty();
+        }
+        Optional<Long> installed = installedVersion();
+        Optional<String> remembered = memory.lastStatus();
+        if (installed.isEmpty() || remembered.isEmpty()) {
+            return Optional.empty();
+        }
+        String text = remembered.get();
+        return text.startsWith("state=active\n") && text.contains("\nactive-version=" + installed.get() + "\n")
+                && text.contains(HEALTH_WATCHING) ? installed : Optional.empty();
+    }
+
+    /**
+     * The runtime's health watch of {@code version} passed: reports {@code state=active} with
+     * {@code health=passed}, which is what a rollout counts as success. Does nothing (returns false) if
+     * {@code version} is no longer the active version.
+     */
+    public synchronized boolean healthPassed(long version) {
+        if (installedVersion().filter(v -> v == version).isEmpty()) {
+            return false;
+        }
+        status("active", version, activeExtra(version, HEALTH_PASSED));
+        return true;
     }
 
     /** Publishes the latest status again (the agent does this itself on every reconnection). */
@@ -285,7 +323,8 @@ public final class GatewayAgent {
                 return;
             }
             activeAnnouncement = a;
-            status("active", a.version(), "active-version=" + a.version());
+            status("active", a.version(), activeExtra(a.version(),
+                    activator.watchesHealth() ? HEALTH_WATCHING : HEALTH_PASSED));
         } catch (PackageRejectedException e) {
             rejected(a, e.reason().code(), e.getMessage(), true);
         } catch (ModelValidator.InvalidModelException e) {
@@ -356,6 +395,10 @@ public final class GatewayAgent {
                         send(next);
                     }
                 });
+    }
+
+    private static String activeExtra(long version, String health) {
+        return "active-version=" + version + health;
     }
 
     private static String oneLine(String s) {

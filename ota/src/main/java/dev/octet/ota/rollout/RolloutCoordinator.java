@@ -20,12 +20,17 @@ import java.util.Map;
  * Drives a staged rollout (publisher side). The package's chunks are already published (retained); this sends the
  * announcement to the gateways of one wave at a time on their own topics, follows their status topics
  * ({@code octet/<gateway>/ota/status}), advances when a wave reaches the plan's success fraction and pauses when
- * the failures reach the plan's limit. The state (plan position, per-gateway status) is persisted in a file after
+ * the failures reach the plan's limit. A gateway succeeds when it reports {@code active} with its health watch
+ * passed ({@code health=passed}, or no {@code health} line from an agent without one); {@code active} with
+ * {@code health=watching} is still in progress, and a later {@code rolled-back} is a failure. The state (plan position, per-gateway status) is persisted in a file after
  * every change, so that a restarted publisher resumes ({@link #resume}).
  */
 public final class RolloutCoordinator {
     /** Where a rollout stands. */
     public enum State { RUNNING, PAUSED, ABORTED, DONE }
+
+    /** A gateway's status while the new version runs under its health watch. */
+    static final String WATCHING = "active (health watch)";
 
     private final MqttLink link;
     private final Topics topics;
@@ -148,7 +153,11 @@ public final class RolloutCoordinator {
                 return;
             }
             String s = kv.getOrDefault("state", "?");
-            if (s.equals("downloading")) {
+            if (s.equals("active") && "watching".equals(kv.get("health"))) {
+                // Active but still under its health watch: neither a success nor a failure yet. An agent that
+                // sends no health line (older releases) has no watch: its "active" is final.
+                s = WATCHING;
+            } else if (s.equals("downloading")) {
                 s += " " + kv.getOrDefault("percent", "?") + "%";
             } else if (s.equals("rejected") || s.equals("rolled-back")) {
                 s += " (" + kv.getOrDefault("reason", "?") + ")";

@@ -212,6 +212,7 @@ class GatewayOtaTest {
                 awaitStatus("active", 2, "");
                 await().until(() -> first.count("2") >= 40);
                 await().until(() -> service.ota().healthWatchState("ad01").startsWith("PASSED"));
+                awaitStatus("active", 2, "active-version=2\nhealth=passed\n"); // what a rollout counts
                 assertTrue(service.ota().lastValidationReport("ad01").contains("8 recorded windows"),
                         service.ota().lastValidationReport("ad01"));
 
@@ -221,8 +222,8 @@ class GatewayOtaTest {
                 statuses.clear();
                 broker.kill();
                 broker.restart();
-                await().until(() -> statuses.stream().anyMatch(s -> s.startsWith(
-                        "state=active\nmodel-id=ad01\nversion=2\n")));
+                await().until(() -> statuses.stream().anyMatch(s -> s.equals(
+                        "state=active\nmodel-id=ad01\nversion=2\nactive-version=2\nhealth=passed\n")));
             } finally {
                 service.close();
             }
@@ -304,6 +305,8 @@ class GatewayOtaTest {
                         "validation passed and v3 went live first: " + statuses);
                 assertTrue(statuses.stream().anyMatch(s -> s.startsWith("state=rolled-back\nmodel-id=ad01\nversion=3\n")
                         && s.endsWith("active-version=1\n")), statuses.toString());
+                assertFalse(statuses.stream().anyMatch(s -> s.contains("\nversion=3\n")
+                        && s.contains("health=passed")), "v3 never passed its watch: " + statuses);
                 await().until(() -> {
                     List<InferenceResult> r = List.copyOf(first.results); // a snapshot: it grows meanwhile
                     return r.size() > 20 && r.subList(r.size() - 20, r.size()).stream()
