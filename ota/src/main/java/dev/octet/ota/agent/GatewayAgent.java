@@ -78,6 +78,7 @@ public final class GatewayAgent {
     private boolean statusInFlight;
     private String pendingStatus;
     private Announcement lastRefused;
+    private volatile AgentEvents events = AgentEvents.NONE;
 
     /**
      * @param activate called with the new model's bytes after it is installed (the runtime swaps it in between
@@ -128,6 +129,11 @@ public final class GatewayAgent {
         }
         slots.install(config.modelId(), version, model);
         return true;
+    }
+
+    /** Where the agent reports its steps for metrics ({@link AgentEvents}); call before {@link #start()}. */
+    public void events(AgentEvents events) {
+        this.events = Objects.requireNonNull(events);
     }
 
     /**
@@ -186,6 +192,7 @@ public final class GatewayAgent {
             return false;
         }
         status("active", version, activeExtra(version, HEALTH_PASSED));
+        events.healthPassed(version);
         return true;
     }
 
@@ -247,6 +254,7 @@ public final class GatewayAgent {
             LOG.log(System.Logger.Level.ERROR, "rollback to v" + now.version() + " could not be activated", e);
         }
         status("rolled-back", version, "reason=" + oneLine(why) + "\nactive-version=" + now.version());
+        events.rolledBack(version, code(why), now.version());
         return true;
     }
 
@@ -266,6 +274,7 @@ public final class GatewayAgent {
                 lastRefused = a;
                 status("rejected", a.version(), "reason=stale-version\ndetail=v" + a.version()
                         + " is older than installed v" + installed + "\nactive-version=" + installed);
+                events.rejected(a.version(), "stale-version");
             }
             return false;
         }
@@ -276,6 +285,8 @@ public final class GatewayAgent {
         @Override
         public void progress(Announcement a, int chunksOnDisk) {
             int percent = (int) (100L * chunksOnDisk / a.chunkCount());
+            events.downloading(a.version(), Math.min(a.packageSize(), (long) chunksOnDisk * a.chunkSize()),
+                    a.packageSize());
             if (percent != lastPercent) {
                 lastPercent = percent;
                 status("downloading", a.version(), "percent=" + percent);
@@ -323,8 +334,12 @@ public final class GatewayAgent {
                 return;
             }
             activeAnnouncement = a;
-            status("active", a.version(), activeExtra(a.version(),
-                    activator.watchesHealth() ? HEALTH_WATCHING : HEALTH_PASSED));
+            boolean watched = activator.watchesHealth();
+            status("active", a.version(), activeExtra(a.version(), watched ? HEALTH_WATCHING : HEALTH_PASSED));
+            events.activated(a.version());
+            if (!watched) {
+                events.healthPassed(a.version());
+            }
         } catch (PackageRejectedException e) {
             rejected(a, e.reason().code(), e.getMessage(), true);
         } catch (ModelValidator.InvalidModelException e) {
@@ -352,6 +367,7 @@ public final class GatewayAgent {
         }
         status("rejected", a.version(), "reason=" + reason + "\ndetail=" + oneLine(detail) + "\nactive-version="
                 + installedVersion().orElse(0L));
+        events.rejected(a.version(), reason);
     }
 
     private void status(String state, long version, String extra) {
@@ -399,6 +415,16 @@ public final class GatewayAgent {
 
     private static String activeExtra(long version, String health) {
         return "active-version=" + version + health;
+    }
+
+    /** A reason's code: its first word, up to a colon or space ("health-outputs: ..." gives "health-outputs"). */
+    static String code(String why) {
+        String w = why.strip();
+        int end = 0;
+        while (end < w.length() && w.charAt(end) != ':' && !Character.isWhitespace(w.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? "unknown" : w.substring(0, end);
     }
 
     private static String oneLine(String s) {

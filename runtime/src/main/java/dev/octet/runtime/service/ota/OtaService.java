@@ -54,6 +54,7 @@ public final class OtaService implements AutoCloseable {
     private final OtaConfig ota;
     private final Path stateDir;
     private final Map<String, Updatable> models = new LinkedHashMap<>();
+    private final OtaMetrics metrics = new OtaMetrics();
     /** Acts on the health watches' verdicts (rollback, or the "passed" status) off the stream workers, in order. */
     private final ExecutorService verdicts = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "octet-ota-verdict");
@@ -242,6 +243,8 @@ public final class OtaService implements AutoCloseable {
                             u.settings.id(), u.settings.baselineVersion());
                 }
                 u.agent = agent; // before the watch can reach a verdict
+                agent.events(metrics.events(u.settings.id()));
+                agent.installedVersion().ifPresent(v -> metrics.activeVersion(u.settings.id(), v));
                 Optional<Long> unfinished = agent.healthPending();
                 if (unfinished.isPresent()) {
                     // The service stopped during this version's watch: watch it again, so it still gets a verdict.
@@ -311,6 +314,11 @@ public final class OtaService implements AutoCloseable {
         } finally {
             ROLLING_BACK.remove();
         }
+    }
+
+    /** The OTA metrics of this gateway (for the service's Prometheus endpoint). */
+    public OtaMetrics metrics() {
+        return metrics;
     }
 
     /** The agent of an updatable model (after {@link #start}). */

@@ -151,6 +151,16 @@ class GatewayOtaTest {
         await().until(() -> statuses.stream().anyMatch(s -> s.startsWith(prefix)));
     }
 
+    /** The value of one sample line of a scrape ({@code name{labels}}). */
+    private static long metric(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Long.parseLong(line.substring(series.length() + 1));
+            }
+        }
+        throw new AssertionError(series + " not in\n" + scrape);
+    }
+
     private static byte[] ad01() throws Exception {
         return Bundled.read("bundled:ad01");
     }
@@ -213,6 +223,15 @@ class GatewayOtaTest {
                 await().until(() -> first.count("2") >= 40);
                 await().until(() -> service.ota().healthWatchState("ad01").startsWith("PASSED"));
                 awaitStatus("active", 2, "active-version=2\nhealth=passed\n"); // what a rollout counts
+                String m = service.metrics().render();
+                assertTrue(m.contains("octet_ota_active_version{model=\"ad01\"} 2\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"activated\"} 1\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"passed\"} 1\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"rolled_back\"} 0\n"), m);
+                assertTrue(m.contains("octet_ota_download_version{model=\"ad01\"} 2\n"), m);
+                long size = metric(m, "octet_ota_download_size_bytes{model=\"ad01\"}");
+                assertTrue(size > 0, m);
+                assertEquals(size, metric(m, "octet_ota_download_bytes{model=\"ad01\"}"), "downloaded whole");
                 assertTrue(service.ota().lastValidationReport("ad01").contains("8 recorded windows"),
                         service.ota().lastValidationReport("ad01"));
 
@@ -234,6 +253,7 @@ class GatewayOtaTest {
             try {
                 await().until(() -> second.results.size() >= 20);
                 assertTrue(second.allOf("2"), "the updated model runs after a restart");
+                assertTrue(again.metrics().render().contains("octet_ota_active_version{model=\"ad01\"} 2\n"));
                 assertEquals(0, second.results.get(0).windowSequence());
             } finally {
                 again.close();
@@ -280,6 +300,11 @@ class GatewayOtaTest {
                 await().until(() -> sink.results.size() >= before + 20);
                 assertTrue(sink.allOf("1"), "the active model is untouched");
                 assertEquals(1, service.ota().agent("ad01").orElseThrow().installedVersion().orElseThrow());
+                String m = service.metrics().render();
+                assertTrue(m.contains("octet_ota_rejections_total{model=\"ad01\",reason=\"input-contract\"} 1\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"rejected\"} 1\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"activated\"} 0\n"), m);
+                assertTrue(m.contains("octet_ota_active_version{model=\"ad01\"} 1\n"), m);
             } finally {
                 service.close();
             }
@@ -307,6 +332,12 @@ class GatewayOtaTest {
                         && s.endsWith("active-version=1\n")), statuses.toString());
                 assertFalse(statuses.stream().anyMatch(s -> s.contains("\nversion=3\n")
                         && s.contains("health=passed")), "v3 never passed its watch: " + statuses);
+                await().until(() -> service.metrics().render().contains(
+                        "octet_ota_rollbacks_total{model=\"ad01\",reason=\"health-outputs\"} 1\n"));
+                String m = service.metrics().render();
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"rolled_back\"} 1\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"passed\"} 0\n"), m);
+                assertTrue(m.contains("octet_ota_active_version{model=\"ad01\"} 1\n"), m);
                 await().until(() -> {
                     List<InferenceResult> r = List.copyOf(first.results); // a snapshot: it grows meanwhile
                     return r.size() > 20 && r.subList(r.size() - 20, r.size()).stream()
