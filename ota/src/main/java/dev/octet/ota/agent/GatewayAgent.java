@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * The gateway's OTA agent for one model id: download (resumable, {@link PackageDownloader}), verify
  * ({@link PackageVerifier}, the delta's base being the active model), validate (the runtime's
  * {@link ModelValidator}), install into the {@link SlotStore} (atomic, power-cut safe), hand the model to the
- * runtime for the hot swap, and report every step on {@code octet/<gateway-id>/ota/status} (retained):
+ * runtime for the hot swap, and report every step on {@code octet/<gateway-id>/ota/status} (retained; with
+ * several updatable models per gateway, {@code .../status/<model-id>}: {@link Config#statusTopic()}):
  * {@code downloading} (percent), {@code verifying}, {@code staged}, {@code active} (with {@code health=watching}
  * while the runtime's health watch runs, then {@code health=passed}), {@code rolled-back}, {@code rejected} (reason
  * code and detail). Only {@code active} with {@code health=passed} means the update succeeded. A refused package never touches the active model. One status is in
@@ -42,20 +43,46 @@ import java.util.function.Consumer;
 public final class GatewayAgent {
     private static final System.Logger LOG = System.getLogger(GatewayAgent.class.getName());
 
-    /** Static configuration of one agent. */
+    /**
+     * Static configuration of one agent.
+     *
+     * @param statusTopic where the agent reports: {@link #gatewayStatusTopic} for a gateway's only updatable model,
+     *                    {@link #modelStatusTopic} when a gateway updates several models (one agent each)
+     */
     public record Config(String gatewayId, String modelId, String deviceClass, String runtimeVersion,
-                         TrustStore trust, long maxPackageBytes, long maxModelBytes, Path stateDir, Topics topics) {
+                         TrustStore trust, long maxPackageBytes, long maxModelBytes, Path stateDir, Topics topics,
+                         String statusTopic) {
         public Config {
             Objects.requireNonNull(gatewayId, "gatewayId");
             Objects.requireNonNull(modelId, "modelId");
             Objects.requireNonNull(trust, "trust");
             Objects.requireNonNull(stateDir, "stateDir");
             Objects.requireNonNull(topics, "topics");
+            Objects.requireNonNull(statusTopic, "statusTopic");
         }
 
-        public String statusTopic() {
-            return "octet/" + gatewayId + "/ota/status";
+        /** An agent reporting on the gateway's status topic ({@link #gatewayStatusTopic}). */
+        public Config(String gatewayId, String modelId, String deviceClass, String runtimeVersion, TrustStore trust,
+                      long maxPackageBytes, long maxModelBytes, Path stateDir, Topics topics) {
+            this(gatewayId, modelId, deviceClass, runtimeVersion, trust, maxPackageBytes, maxModelBytes, stateDir,
+                    topics, gatewayStatusTopic(gatewayId));
         }
+
+        /** The same agent reporting on {@link #modelStatusTopic} (a gateway with several updatable models). */
+        public Config withStatusPerModel() {
+            return new Config(gatewayId, modelId, deviceClass, runtimeVersion, trust, maxPackageBytes, maxModelBytes,
+                    stateDir, topics, modelStatusTopic(gatewayId, modelId));
+        }
+    }
+
+    /** {@code octet/<gateway-id>/ota/status}: the status of a gateway's only updatable model. */
+    public static String gatewayStatusTopic(String gatewayId) {
+        return "octet/" + gatewayId + "/ota/status";
+    }
+
+    /** {@code octet/<gateway-id>/ota/status/<model-id>}: one model's status on a gateway that updates several. */
+    public static String modelStatusTopic(String gatewayId, String modelId) {
+        return gatewayStatusTopic(gatewayId) + "/" + modelId;
     }
 
     /** The {@code health} line of an {@code active} status (after {@code active-version}, so old prefixes hold). */
@@ -160,7 +187,7 @@ public final class GatewayAgent {
                 status("active", active.get().version(), activeExtra(active.get().version(), HEALTH_PASSED));
             }
         }
-        downloader.start(config.gatewayId());
+        downloader.start(config.gatewayId(), config.modelId());
     }
 
     /**

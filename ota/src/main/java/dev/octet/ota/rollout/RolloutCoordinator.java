@@ -1,5 +1,6 @@
 package dev.octet.ota.rollout;
 
+import dev.octet.mqtt.MessageHandler;
 import dev.octet.mqtt.MqttLink;
 import dev.octet.mqtt.ReceivedMessage;
 import dev.octet.ota.transfer.Announcement;
@@ -71,7 +72,7 @@ public final class RolloutCoordinator {
 
     private synchronized void begin() throws IOException {
         persist();
-        link.subscribe("octet/+/ota/status", 1, this::onStatus);
+        subscribeStatuses(link, this::onStatus);
         link.subscribe(controlTopic(topics, plan.modelId(), plan.version()), 1, this::onControl);
         announceWave();
     }
@@ -134,9 +135,18 @@ public final class RolloutCoordinator {
         persist();
     }
 
+    /**
+     * Gateways report on {@code octet/<gateway>/ota/status} (one updatable model) or
+     * {@code octet/<gateway>/ota/status/<model-id>} (several); which model a status is about is in its text.
+     */
+    private static void subscribeStatuses(MqttLink link, MessageHandler handler) {
+        link.subscribe("octet/+/ota/status", 1, handler);
+        link.subscribe("octet/+/ota/status/+", 1, handler);
+    }
+
     private void onStatus(ReceivedMessage m) throws IOException {
         String[] parts = m.topic().split("/");
-        if (parts.length != 4) {
+        if (parts.length != 4 && parts.length != 5) {
             return;
         }
         String gateway = parts[1];
@@ -284,7 +294,7 @@ public final class RolloutCoordinator {
                 for (String g : plan.gateways()) {
                     c.gatewayStatus.put(g, kv.getOrDefault("gateway." + g, "pending"));
                 }
-                link.subscribe("octet/+/ota/status", 1, c::onStatus);
+                subscribeStatuses(link, c::onStatus);
                 link.subscribe(controlTopic(topics, plan.modelId(), plan.version()), 1, c::onControl);
                 if (c.state == State.RUNNING) {
                     c.announceWave();

@@ -225,6 +225,9 @@ public final class OtaService implements AutoCloseable {
             GatewayAgent.Config c = new GatewayAgent.Config(config.gatewayId(), u.settings.id(), ota.deviceClass(),
                     comparableVersion(runtimeVersion), trust, ota.maxPackageBytes(), ota.maxModelBytes(),
                     agentDir(u), Topics.DEFAULT);
+            if (models.size() > 1) {
+                c = c.withStatusPerModel(); // one retained status per model, not one overwriting the other
+            }
             try {
                 GatewayAgent agent = new GatewayAgent(c, link, u.validator, new ModelActivator() {
                     @Override

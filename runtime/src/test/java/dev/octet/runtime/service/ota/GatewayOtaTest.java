@@ -374,4 +374,98 @@ class GatewayOtaTest {
             }
         }
     }
+
+    /** Two updatable models on one gateway: ad01 and ad02 (the same file under another id), one stream each. */
+    private Path twoModelConfig(String uri) throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        Keys.writePublic(keys.resolve("release-1.pub"), "release-1", KEY.getPublic());
+        Path f = tmp.resolve("octet-two.yaml");
+        String stream = """
+                  - id: %s
+                    source: {type: replay_features, file: "bundled:ad01_spectrogram", loop: true, pace: true}
+                    sample_rate_hz: 250
+                    channels: 128
+                    windows: {size: 5, stride: 1}
+                    model: %s
+                    postprocess:
+                      - anomaly_score: {threshold: 20.0}
+                    queue: {capacity: 64, backpressure: block}
+                """;
+        Files.writeString(f, """
+                gateway: {id: gw-ota}
+                models:
+                  - {id: ad01, path: "bundled:ad01", version: "1"}
+                  - {id: ad02, path: "bundled:ad01", version: "1"}
+                streams:
+                %s%s
+                queues:
+                  results: {capacity: 4096, backpressure: block}
+                sinks:
+                  - {type: file, path: results.jsonl}
+                mqtt: {uri: "%s", client_id: octet-gw-ota}
+                ota:
+                  trusted_keys: [keys/release-1.pub]
+                  device_class: pi4
+                  models:
+                    - {id: ad01, latency_budget_ms: 2000, health_watch: {windows: 10}}
+                    - {id: ad02, latency_budget_ms: 2000, health_watch: {windows: 10}}
+                """.formatted(stream.formatted("toycar-1", "ad01"), stream.formatted("toycar-2", "ad02"), uri));
+        return f;
+    }
+
+    @Test
+    void two_updatable_models_on_one_gateway_update_independently_and_report_on_their_own_topics(
+            MosquittoBroker broker) throws Exception {
+        Path config = twoModelConfig(broker.uri());
+        byte[] v1 = ad01();
+        byte[] v2 = retrained(v1);
+        List<String> perModel = new CopyOnWriteArrayList<>();
+        try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink watcher = link(broker.uri(), "watcher")) {
+            await().until(() -> pub.isConnected() && watcher.isConnected());
+            watcher.subscribe(STATUS + "/+", 1, m -> perModel.add(m.topic() + " " + m.payloadText()))
+                    .get(5, TimeUnit.SECONDS);
+            watcher.subscribe(STATUS, 1, m -> statuses.add(m.payloadText())).get(5, TimeUnit.SECONDS);
+            Recorder sink = new Recorder();
+            GatewayService service = start(config, sink);
+            try {
+                for (String model : List.of("ad01", "ad02")) {
+                    await().until(() -> perModel.stream().anyMatch(s -> s.startsWith(STATUS + "/" + model
+                            + " state=active\nmodel-id=" + model + "\nversion=1\nactive-version=1\nhealth=passed")));
+                }
+                // ad02 v2 goes through a staged rollout (one gateway), which follows the per-model status topic.
+                Path pkg = tmp.resolve("ad02-v2.otapkg");
+                Files.write(pkg, packer.pack(Packer.Spec.of("ad02", 2), v2, Optional.of(new Packer.Base(1, v1))));
+                var announcement = new PackagePublisher(pub, Topics.DEFAULT).publishChunks("ad02", 2, pkg, 16384)
+                        .get(30, TimeUnit.SECONDS);
+                var rollout = dev.octet.ota.rollout.RolloutCoordinator.start(pub, Topics.DEFAULT,
+                        tmp.resolve("ad02.rollout"), new dev.octet.ota.rollout.RolloutPlan("ad02", 2,
+                                List.of("gw-ota"), List.of(), List.of(), 1.0, 1), announcement);
+                await().until(() -> rollout.state() == dev.octet.ota.rollout.RolloutCoordinator.State.DONE);
+                assertEquals("active", rollout.gateways().get("gw-ota"), rollout.table());
+                // Then ad01 v3, announced to everyone: the other agent takes it, ad02 keeps v2.
+                Files.write(tmp.resolve("ad01-v3.otapkg"), packer.pack(Packer.Spec.of("ad01", 3), v2));
+                new PackagePublisher(pub, Topics.DEFAULT).publish("ad01", 3, tmp.resolve("ad01-v3.otapkg"), 16384)
+                        .get(30, TimeUnit.SECONDS);
+                await().until(() -> perModel.stream().anyMatch(s -> s.startsWith(STATUS + "/ad01 state=active\n"
+                        + "model-id=ad01\nversion=3\nactive-version=3\nhealth=passed")));
+                await().until(() -> {
+                    List<InferenceResult> r = List.copyOf(sink.results);
+                    return r.stream().filter(x -> x.streamId().equals("toycar-1")).reduce((a, b) -> b)
+                            .map(x -> x.modelVersion().equals("3")).orElse(false)
+                            && r.stream().filter(x -> x.streamId().equals("toycar-2")).reduce((a, b) -> b)
+                            .map(x -> x.modelVersion().equals("2")).orElse(false);
+                });
+                assertEquals(3, service.ota().agent("ad01").orElseThrow().installedVersion().orElseThrow());
+                assertEquals(2, service.ota().agent("ad02").orElseThrow().installedVersion().orElseThrow());
+                assertTrue(sink.results.stream().noneMatch(x -> x.streamId().equals("toycar-1")
+                        && x.modelVersion().equals("2")), "ad01 never ran ad02's update");
+                String m = service.metrics().render();
+                assertTrue(m.contains("octet_ota_active_version{model=\"ad01\"} 3\n"), m);
+                assertTrue(m.contains("octet_ota_active_version{model=\"ad02\"} 2\n"), m);
+                assertEquals(List.of(), statuses, "nothing on the single-model status topic");
+            } finally {
+                service.close();
+            }
+        }
+    }
 }
