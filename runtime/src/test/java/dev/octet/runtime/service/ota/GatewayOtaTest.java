@@ -468,4 +468,41 @@ class GatewayOtaTest {
             }
         }
     }
+
+    @Test
+    void a_restart_during_the_health_watch_watches_the_new_version_again_until_its_verdict(MosquittoBroker broker)
+            throws Exception {
+        byte[] v1 = ad01();
+        byte[] v2 = retrained(v1);
+        try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink watcher = link(broker.uri(), "watcher")) {
+            await().until(() -> pub.isConnected() && watcher.isConnected());
+            watcher.subscribe(STATUS, 1, m -> statuses.add(m.payloadText())).get(5, TimeUnit.SECONDS);
+            // A watch far longer than this run: the service stops while v2 is still watched.
+            Recorder first = new Recorder();
+            GatewayService service = start(config(broker.uri(), "{windows: 1000000}"), first);
+            try {
+                awaitStatus("active", 1, "active-version=1\nhealth=passed\n");
+                publish(pub, 2, packer.pack(Packer.Spec.of("ad01", 2), v2, Optional.of(new Packer.Base(1, v1))));
+                awaitStatus("active", 2, "active-version=2\nhealth=watching\n");
+                await().until(() -> first.count("2") >= 5);
+                assertTrue(service.ota().healthWatchState("ad01").startsWith("WATCHING"));
+            } finally {
+                service.close();
+            }
+            // Restarted with a short watch: v2 is watched again from its first window and passes.
+            statuses.clear();
+            Recorder second = new Recorder();
+            GatewayService again = start(config(broker.uri(), "{windows: 20}"), second);
+            try {
+                awaitStatus("active", 2, "active-version=2\nhealth=passed\n");
+                // The verdict came from 20 windows watched in this run.
+                assertTrue(again.ota().healthWatchState("ad01").startsWith("PASSED: passed: 20 windows"),
+                        again.ota().healthWatchState("ad01"));
+                assertTrue(again.metrics().render().contains(
+                        "octet_ota_updates_total{model=\"ad01\",outcome=\"passed\"} 1\n"));
+            } finally {
+                again.close();
+            }
+        }
+    }
 }
