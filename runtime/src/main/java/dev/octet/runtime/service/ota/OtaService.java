@@ -257,6 +257,8 @@ public final class OtaService implements AutoCloseable {
                 }
                 agent.start();
             } catch (IOException e) {
+                u.agent = null;
+                u.watch.disarm();
                 // The streams run on without updates rather than not at all; the operator must look at the state.
                 LOG.log(System.Logger.Level.ERROR, "OTA updates of model " + u.settings.id() + " are disabled: "
                         + "its state in " + agentDir(u) + " cannot be used (" + e + ")", e);
