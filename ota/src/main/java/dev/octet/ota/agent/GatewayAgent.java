@@ -22,9 +22,11 @@ import java.util.function.Consumer;
  * The gateway's OTA agent for one model id: download (resumable, {@link PackageDownloader}), verify
  * ({@link PackageVerifier}, the delta's base being the active model), validate (the runtime's
  * {@link ModelValidator}), install into the {@link SlotStore} (atomic, power-cut safe), hand the model to the
- * runtime for the hot swap, and report every step on {@code octet/<gateway-id>/ota/status} (retained):
- * {@code downloading} (percent), {@code verifying}, {@code staged}, {@code active}, {@code rolled-back},
- * {@code rejected} (reason code and detail). A refused package never touches the active model. One status is in
+ * runtime for the hot swap, and report every step on {@code octet/<gateway-id>/ota/status} (retained; with
+ * several updatable models per gateway, {@code .../status/<model-id>}: {@link Config#statusTopic()}):
+ * {@code downloading} (percent), {@code verifying}, {@code staged}, {@code active} (with {@code health=watching}
+ * while the runtime's health watch runs, then {@code health=passed}), {@code rolled-back}, {@code rejected} (reason
+ * code and detail). Only {@code active} with {@code health=passed} means the update succeeded. A refused package never touches the active model. One status is in
  * flight at a time; while it is, only the latest next one is kept (the topic is retained: the latest is what
  * counts), so intermediate download percentages may be skipped.
  *
@@ -41,21 +43,51 @@ import java.util.function.Consumer;
 public final class GatewayAgent {
     private static final System.Logger LOG = System.getLogger(GatewayAgent.class.getName());
 
-    /** Static configuration of one agent. */
+    /**
+     * Static configuration of one agent.
+     *
+     * @param statusTopic where the agent reports: {@link #gatewayStatusTopic} for a gateway's only updatable model,
+     *                    {@link #modelStatusTopic} when a gateway updates several models (one agent each)
+     */
     public record Config(String gatewayId, String modelId, String deviceClass, String runtimeVersion,
-                         TrustStore trust, long maxPackageBytes, long maxModelBytes, Path stateDir, Topics topics) {
+                         TrustStore trust, long maxPackageBytes, long maxModelBytes, Path stateDir, Topics topics,
+                         String statusTopic) {
         public Config {
             Objects.requireNonNull(gatewayId, "gatewayId");
             Objects.requireNonNull(modelId, "modelId");
             Objects.requireNonNull(trust, "trust");
             Objects.requireNonNull(stateDir, "stateDir");
             Objects.requireNonNull(topics, "topics");
+            Objects.requireNonNull(statusTopic, "statusTopic");
         }
 
-        public String statusTopic() {
-            return "octet/" + gatewayId + "/ota/status";
+        /** An agent reporting on the gateway's status topic ({@link #gatewayStatusTopic}). */
+        public Config(String gatewayId, String modelId, String deviceClass, String runtimeVersion, TrustStore trust,
+                      long maxPackageBytes, long maxModelBytes, Path stateDir, Topics topics) {
+            this(gatewayId, modelId, deviceClass, runtimeVersion, trust, maxPackageBytes, maxModelBytes, stateDir,
+                    topics, gatewayStatusTopic(gatewayId));
+        }
+
+        /** The same agent reporting on {@link #modelStatusTopic} (a gateway with several updatable models). */
+        public Config withStatusPerModel() {
+            return new Config(gatewayId, modelId, deviceClass, runtimeVersion, trust, maxPackageBytes, maxModelBytes,
+                    stateDir, topics, modelStatusTopic(gatewayId, modelId));
         }
     }
+
+    /** {@code octet/<gateway-id>/ota/status}: the status of a gateway's only updatable model. */
+    public static String gatewayStatusTopic(String gatewayId) {
+        return "octet/" + gatewayId + "/ota/status";
+    }
+
+    /** {@code octet/<gateway-id>/ota/status/<model-id>}: one model's status on a gateway that updates several. */
+    public static String modelStatusTopic(String gatewayId, String modelId) {
+        return gatewayStatusTopic(gatewayId) + "/" + modelId;
+    }
+
+    /** The {@code health} line of an {@code active} status (after {@code active-version}, so old prefixes hold). */
+    static final String HEALTH_WATCHING = "\nhealth=watching";
+    static final String HEALTH_PASSED = "\nhealth=passed";
 
     private final Config config;
     private final MqttLink link;
@@ -73,6 +105,7 @@ public final class GatewayAgent {
     private boolean statusInFlight;
     private String pendingStatus;
     private Announcement lastRefused;
+    private volatile AgentEvents events = AgentEvents.NONE;
 
     /**
      * @param activate called with the new model's bytes after it is installed (the runtime swaps it in between
@@ -125,6 +158,11 @@ public final class GatewayAgent {
         return true;
     }
 
+    /** Where the agent reports its steps for metrics ({@link AgentEvents}); call before {@link #start()}. */
+    public void events(AgentEvents events) {
+        this.events = Objects.requireNonNull(events);
+    }
+
     /**
      * Reports the last final status again (or the active model, if that status is about another active version)
      * and starts listening for announcements; the latest status is published again after every reconnection.
@@ -142,13 +180,47 @@ public final class GatewayAgent {
         if (active.isPresent()) {
             Optional<String> remembered = memory.lastStatus();
             if (remembered.isPresent() && remembered.get().contains("\nactive-version=" + active.get().version()
-                    + "\n")) {
+                    + "\n") && (activator.watchesHealth() || !remembered.get().contains(HEALTH_WATCHING))) {
                 publishStatus(remembered.get());
             } else {
-                status("active", active.get().version(), "active-version=" + active.get().version());
+                // Nothing (any longer) watches this version: the configured baseline, or a watch no runtime runs.
+                status("active", active.get().version(), activeExtra(active.get().version(), HEALTH_PASSED));
             }
         }
-        downloader.start(config.gatewayId());
+        downloader.start(config.gatewayId(), config.modelId());
+    }
+
+    /**
+     * The active version whose health watch had not ended when this agent last reported (the process stopped
+     * during the watch), if the runtime watches health: the runtime arms its watch for it again before
+     * {@link #start()}, so that the version still gets a verdict ({@link #healthPassed} or a rollback).
+     */
+    public synchronized Optional<Long> healthPending() throws IOException {
+        if (!activator.watchesHealth()) {
+            return Optional.empty();
+        }
+        Optional<Long> installed = installedVersion();
+        Optional<String> remembered = memory.lastStatus();
+        if (installed.isEmpty() || remembered.isEmpty()) {
+            return Optional.empty();
+        }
+        String text = remembered.get();
+        return text.startsWith("state=active\n") && text.contains("\nactive-version=" + installed.get() + "\n")
+                && text.contains(HEALTH_WATCHING) ? installed : Optional.empty();
+    }
+
+    /**
+     * The runtime's health watch of {@code version} passed: reports {@code state=active} with
+     * {@code health=passed}, which is what a rollout counts as success. Does nothing (returns false) if
+     * {@code version} is no longer the active version.
+     */
+    public synchronized boolean healthPassed(long version) {
+        if (installedVersion().filter(v -> v == version).isEmpty()) {
+            return false;
+        }
+        status("active", version, activeExtra(version, HEALTH_PASSED));
+        events.healthPassed(version);
+        return true;
     }
 
     /** Publishes the latest status again (the agent does this itself on every reconnection). */
@@ -209,6 +281,7 @@ public final class GatewayAgent {
             LOG.log(System.Logger.Level.ERROR, "rollback to v" + now.version() + " could not be activated", e);
         }
         status("rolled-back", version, "reason=" + oneLine(why) + "\nactive-version=" + now.version());
+        events.rolledBack(version, code(why), now.version());
         return true;
     }
 
@@ -228,6 +301,7 @@ public final class GatewayAgent {
                 lastRefused = a;
                 status("rejected", a.version(), "reason=stale-version\ndetail=v" + a.version()
                         + " is older than installed v" + installed + "\nactive-version=" + installed);
+                events.rejected(a.version(), "stale-version");
             }
             return false;
         }
@@ -238,6 +312,8 @@ public final class GatewayAgent {
         @Override
         public void progress(Announcement a, int chunksOnDisk) {
             int percent = (int) (100L * chunksOnDisk / a.chunkCount());
+            events.downloading(a.version(), Math.min(a.packageSize(), (long) chunksOnDisk * a.chunkSize()),
+                    a.packageSize());
             if (percent != lastPercent) {
                 lastPercent = percent;
                 status("downloading", a.version(), "percent=" + percent);
@@ -285,7 +361,12 @@ public final class GatewayAgent {
                 return;
             }
             activeAnnouncement = a;
-            status("active", a.version(), "active-version=" + a.version());
+            boolean watched = activator.watchesHealth();
+            status("active", a.version(), activeExtra(a.version(), watched ? HEALTH_WATCHING : HEALTH_PASSED));
+            events.activated(a.version());
+            if (!watched) {
+                events.healthPassed(a.version());
+            }
         } catch (PackageRejectedException e) {
             rejected(a, e.reason().code(), e.getMessage(), true);
         } catch (ModelValidator.InvalidModelException e) {
@@ -313,6 +394,7 @@ public final class GatewayAgent {
         }
         status("rejected", a.version(), "reason=" + reason + "\ndetail=" + oneLine(detail) + "\nactive-version="
                 + installedVersion().orElse(0L));
+        events.rejected(a.version(), reason);
     }
 
     private void status(String state, long version, String extra) {
@@ -356,6 +438,20 @@ public final class GatewayAgent {
                         send(next);
                     }
                 });
+    }
+
+    private static String activeExtra(long version, String health) {
+        return "active-version=" + version + health;
+    }
+
+    /** A reason's code: its first word, up to a colon or space ("health-outputs: ..." gives "health-outputs"). */
+    static String code(String why) {
+        String w = why.strip();
+        int end = 0;
+        while (end < w.length() && w.charAt(end) != ':' && !Character.isWhitespace(w.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? "unknown" : w.substring(0, end);
     }
 
     private static String oneLine(String s) {

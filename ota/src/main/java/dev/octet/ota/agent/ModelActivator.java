@@ -14,4 +14,14 @@ public interface ModelActivator {
      *                   {@code activation-failed})
      */
     void activate(String modelId, long version, byte[] model) throws Exception;
+
+    /**
+     * Whether the runtime watches a newly activated version and reports the verdict: {@link
+     * GatewayAgent#healthPassed} when the version passed, {@link GatewayAgent#rollback(long, String)} when it
+     * failed. The agent then reports {@code state=active} with {@code health=watching} until the verdict. Without a
+     * watch (the default) a version is reported {@code health=passed} as soon as it is active.
+     */
+    default boolean watchesHealth() {
+        return false;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.octet.ota.rollout;
 
+import dev.octet.mqtt.MessageHandler;
 import dev.octet.mqtt.MqttLink;
 import dev.octet.mqtt.ReceivedMessage;
 import dev.octet.ota.transfer.Announcement;
@@ -20,12 +21,17 @@ import java.util.Map;
  * Drives a staged rollout (publisher side). The package's chunks are already published (retained); this sends the
  * announcement to the gateways of one wave at a time on their own topics, follows their status topics
  * ({@code octet/<gateway>/ota/status}), advances when a wave reaches the plan's success fraction and pauses when
- * the failures reach the plan's limit. The state (plan position, per-gateway status) is persisted in a file after
+ * the failures reach the plan's limit. A gateway succeeds when it reports {@code active} with its health watch
+ * passed ({@code health=passed}, or no {@code health} line from an agent without one); {@code active} with
+ * {@code health=watching} is still in progress, and a later {@code rolled-back} is a failure. The state (plan position, per-gateway status) is persisted in a file after
  * every change, so that a restarted publisher resumes ({@link #resume}).
  */
 public final class RolloutCoordinator {
     /** Where a rollout stands. */
     public enum State { RUNNING, PAUSED, ABORTED, DONE }
+
+    /** A gateway's status while the new version runs under its health watch. */
+    static final String WATCHING = "active (health watch)";
 
     private final MqttLink link;
     private final Topics topics;
@@ -66,7 +72,7 @@ public final class RolloutCoordinator {
 
     private synchronized void begin() throws IOException {
         persist();
-        link.subscribe("octet/+/ota/status", 1, this::onStatus);
+        subscribeStatuses(link, this::onStatus);
         link.subscribe(controlTopic(topics, plan.modelId(), plan.version()), 1, this::onControl);
         announceWave();
     }
@@ -129,9 +135,18 @@ public final class RolloutCoordinator {
         persist();
     }
 
+    /**
+     * Gateways report on {@code octet/<gateway>/ota/status} (one updatable model) or
+     * {@code octet/<gateway>/ota/status/<model-id>} (several); which model a status is about is in its text.
+     */
+    private static void subscribeStatuses(MqttLink link, MessageHandler handler) {
+        link.subscribe("octet/+/ota/status", 1, handler);
+        link.subscribe("octet/+/ota/status/+", 1, handler);
+    }
+
     private void onStatus(ReceivedMessage m) throws IOException {
         String[] parts = m.topic().split("/");
-        if (parts.length != 4) {
+        if (parts.length != 4 && parts.length != 5) {
             return;
         }
         String gateway = parts[1];
@@ -148,7 +163,11 @@ public final class RolloutCoordinator {
                 return;
             }
             String s = kv.getOrDefault("state", "?");
-            if (s.equals("downloading")) {
+            if (s.equals("active") && "watching".equals(kv.get("health"))) {
+                // Active but still under its health watch: neither a success nor a failure yet. An agent that
+                // sends no health line (older releases) has no watch: its "active" is final.
+                s = WATCHING;
+            } else if (s.equals("downloading")) {
                 s += " " + kv.getOrDefault("percent", "?") + "%";
             } else if (s.equals("rejected") || s.equals("rolled-back")) {
                 s += " (" + kv.getOrDefault("reason", "?") + ")";
@@ -275,7 +294,7 @@ public final class RolloutCoordinator {
                 for (String g : plan.gateways()) {
                     c.gatewayStatus.put(g, kv.getOrDefault("gateway." + g, "pending"));
                 }
-                link.subscribe("octet/+/ota/status", 1, c::onStatus);
+                subscribeStatuses(link, c::onStatus);
                 link.subscribe(controlTopic(topics, plan.modelId(), plan.version()), 1, c::onControl);
                 if (c.state == State.RUNNING) {
                     c.announceWave();

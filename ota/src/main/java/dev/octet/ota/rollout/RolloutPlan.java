@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Who gets a model version, in which order: a canary group first, then waves reaching cumulative percentages of
- * all gateways. A wave is complete when at least {@code successFraction} of its gateways report {@code active};
+ * all gateways. A wave is complete when at least {@code successFraction} of its gateways report {@code active}
+ * with their health watch passed;
  * the rollout pauses as soon as {@code maxFailures} gateways (over all waves) report {@code rejected} or
  * {@code rolled-back}.
  */

@@ -75,6 +75,16 @@ public final class PackageDownloader {
         link.subscribe(topics.announceToFilter(gatewayId), 1, m -> onAnnouncement(m, gatewayId));
     }
 
+    /**
+     * Listens to the announcements of {@code modelId} only, to everyone and to {@code gatewayId} alone: several
+     * downloaders (one per updatable model) can then share one link, each with subscriptions of its own.
+     */
+    public void start(String gatewayId, String modelId) throws IOException {
+        Files.createDirectories(dir);
+        link.subscribe(topics.announce(modelId), 1, m -> onAnnouncement(m, null));
+        link.subscribe(topics.announceTo(modelId, gatewayId), 1, m -> onAnnouncement(m, gatewayId));
+    }
+
     /** Chunks written by this downloader since it started (for tests: a resumed transfer writes fewer). */
     public synchronized int chunksWritten() {
         return downloads.values().stream().mapToInt(d -> d.written).sum();

@@ -162,4 +162,78 @@ class GatewayAgentMemoryTest {
             assertArrayEquals(v1, agent.activeModel());
         }
     }
+
+    /** An activator whose runtime watches health (the verdict is given by the test). */
+    private ModelActivator watching() {
+        return new ModelActivator() {
+            @Override
+            public void activate(String modelId, long version, byte[] model) {
+                activated.add(version);
+            }
+
+            @Override
+            public boolean watchesHealth() {
+                return true;
+            }
+        };
+    }
+
+    @Test
+    void a_watched_version_is_active_watching_until_it_passes_and_a_restart_during_the_watch_resumes_it(
+            MosquittoBroker broker) throws Exception {
+        byte[] v1 = TestModels.int8("kws01_dscnn_int8");
+        byte[] v2 = TestModels.perturb(v1, TfliteBuffers.locate(v1).subList(0, 2), 7);
+        try (MqttLink pub = link(broker.uri(), "publisher")) {
+            await().until(pub::isConnected);
+            try (MqttLink gw = link(broker.uri(), "gw-m")) {
+                await().until(gw::isConnected);
+                GatewayAgent agent = agent(gw, watching());
+                agent.installBaseline(1, v1);
+                assertEquals(java.util.Optional.empty(), agent.healthPending());
+                agent.start();
+                awaitStatus("active", 1, "active-version=1\nhealth=passed\n"); // the baseline: nothing to watch
+                publish(pub, 2, v2);
+                awaitStatus("active", 2, "active-version=2\nhealth=watching\n");
+                assertFalse(agent.healthPassed(1), "not the active version");
+            }
+            // The process stops during the watch: the restarted runtime learns that v2 still needs a verdict.
+            statuses.clear();
+            try (MqttLink gw = link(broker.uri(), "gw-m")) {
+                await().until(gw::isConnected);
+                GatewayAgent again = agent(gw, watching());
+                assertEquals(java.util.Optional.of(2L), again.healthPending());
+                again.start();
+                awaitStatus("active", 2, "active-version=2\nhealth=watching\n");
+                assertTrue(again.healthPassed(2));
+                awaitStatus("active", 2, "active-version=2\nhealth=passed\n");
+                assertEquals(java.util.Optional.empty(), again.healthPending());
+            }
+        }
+    }
+
+    @Test
+    void an_agent_without_a_watch_does_not_report_a_watch_it_remembers_as_unfinished(MosquittoBroker broker)
+            throws Exception {
+        byte[] v1 = TestModels.int8("kws01_dscnn_int8");
+        byte[] v2 = TestModels.perturb(v1, TfliteBuffers.locate(v1).subList(0, 2), 8);
+        try (MqttLink pub = link(broker.uri(), "publisher")) {
+            await().until(pub::isConnected);
+            try (MqttLink gw = link(broker.uri(), "gw-m")) {
+                await().until(gw::isConnected);
+                GatewayAgent agent = agent(gw, watching());
+                agent.installBaseline(1, v1);
+                agent.start();
+                publish(pub, 2, v2);
+                awaitStatus("active", 2, "active-version=2\nhealth=watching\n");
+            }
+            statuses.clear();
+            try (MqttLink gw = link(broker.uri(), "gw-m")) {
+                await().until(gw::isConnected);
+                GatewayAgent plain = agent(gw, (id, version, model) -> activated.add(version));
+                assertEquals(java.util.Optional.empty(), plain.healthPending());
+                plain.start();
+                awaitStatus("active", 2, "active-version=2\nhealth=passed\n");
+            }
+        }
+    }
 }

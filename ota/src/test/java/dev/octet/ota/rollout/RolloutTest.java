@@ -9,7 +9,9 @@ import dev.octet.mqtt.MqttLink;
 import dev.octet.mqtt.MqttSettings;
 import dev.octet.ota.TestModels;
 import dev.octet.ota.agent.GatewayAgent;
+import dev.octet.ota.agent.ModelActivator;
 import dev.octet.ota.agent.ModelValidator;
+import dev.octet.ota.delta.TfliteBuffers;
 import dev.octet.ota.pkg.Keys;
 import dev.octet.ota.pkg.Packer;
 import dev.octet.ota.pkg.TrustStore;
@@ -25,6 +27,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -50,8 +55,12 @@ class RolloutTest {
         Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
     }
 
+    /** Gives the simulated health watches' verdicts to the agents off their MQTT callback threads. */
+    private final ExecutorService verdicts = Executors.newSingleThreadExecutor();
+
     @AfterEach
     void closeLinks() {
+        verdicts.shutdownNow();
         links.forEach(MqttLink::close);
     }
 
@@ -94,11 +103,72 @@ class RolloutTest {
     }
 
     private static RolloutPlan plan() {
+        return plan(1);
+    }
+
+    private static RolloutPlan plan(long version) {
         List<String> all = new ArrayList<>();
         for (int i = 0; i < GATEWAYS; i++) {
             all.add(gw(i));
         }
-        return new RolloutPlan("kws", 1, all, List.of(gw(0)), List.of(50, 100), 1.0, 1);
+        return new RolloutPlan("kws", version, all, List.of(gw(0)), List.of(50, 100), 1.0, 1);
+    }
+
+    /**
+     * Agents that run kws v1 and whose runtime watches health (as {@code octet run} does): a healthy gateway's
+     * watch passes right after the activation; the watch of {@code rollsBack} fails when {@code failWatch}
+     * completes, and its agent rolls v2 back. Publishes v2 (retrained weights) and returns its announcement.
+     */
+    private Announcement setUpWatched(MosquittoBroker broker, int rollsBack, CompletableFuture<Void> failWatch)
+            throws Exception {
+        byte[] v1 = TestModels.int8("kws01_dscnn_int8");
+        byte[] v2 = TestModels.perturb(v1, TfliteBuffers.locate(v1).subList(0, 2), 5);
+        for (int i = 0; i < GATEWAYS; i++) {
+            var config = new GatewayAgent.Config(gw(i), "kws", "pi4", "0.1.0",
+                    TrustStore.empty().trust("k1", KEY.getPublic()), 1 << 20, 1 << 20, tmp.resolve(gw(i)),
+                    Topics.DEFAULT);
+            GatewayAgent[] self = new GatewayAgent[1];
+            boolean faulty = i == rollsBack;
+            ModelActivator watched = new ModelActivator() {
+                @Override
+                public void activate(String modelId, long version, byte[] model) {
+                    if (version == 1) {
+                        return; // the rollback target going back into service: nothing to watch
+                    }
+                    if (faulty) {
+                        failWatch.thenRunAsync(() -> rollback(self[0], version), verdicts);
+                    } else {
+                        verdicts.execute(() -> self[0].healthPassed(version));
+                    }
+                }
+
+                @Override
+                public boolean watchesHealth() {
+                    return true;
+                }
+            };
+            self[0] = new GatewayAgent(config, link(broker.uri(), gw(i)), ModelValidator.ACCEPT_ALL, watched);
+            self[0].installBaseline(1, v1);
+            agents.add(self[0]);
+        }
+        await().until(() -> links.stream().allMatch(MqttLink::isConnected));
+        for (GatewayAgent a : agents) {
+            a.start();
+        }
+        MqttLink pub = link(broker.uri(), "publisher");
+        await().until(pub::isConnected);
+        Path pkg = tmp.resolve("kws-v2.otapkg");
+        Files.write(pkg, new Packer(KEY.getPrivate(), "k1", Clock.systemUTC()).pack(Packer.Spec.of("kws", 2), v2));
+        return new PackagePublisher(pub, Topics.DEFAULT).publishChunks("kws", 2, pkg, 8192)
+                .get(20, TimeUnit.SECONDS);
+    }
+
+    private static void rollback(GatewayAgent agent, long version) {
+        try {
+            agent.rollback(version, "health-outputs: constant outputs");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -149,6 +219,40 @@ class RolloutTest {
         assertTrue(resumed.pauseReason().contains("1 gateway(s) failed"), resumed.pauseReason());
         resumed.abort();
         assertEquals(RolloutCoordinator.State.ABORTED, RolloutCoordinator.resume(again, Topics.DEFAULT, state).state());
+    }
+
+    @Test
+    void a_gateway_under_its_health_watch_holds_its_wave_and_its_rollback_counts_as_a_failure(
+            MosquittoBroker broker) throws Exception {
+        CompletableFuture<Void> failWatch = new CompletableFuture<>();
+        Announcement a = setUpWatched(broker, 3, failWatch);
+        MqttLink control = link(broker.uri(), "rollout");
+        await().until(control::isConnected);
+        RolloutCoordinator c = RolloutCoordinator.start(control, Topics.DEFAULT, tmp.resolve("rollout.state"),
+                plan(2), a);
+
+        // gw-3 runs v2 but its watch has not ended: the wave waits (success 1.0), nobody of wave 3 is announced.
+        await().until(() -> RolloutCoordinator.WATCHING.equals(c.gateways().get("gw-3"))
+                && List.of(0, 1, 2, 4).stream().allMatch(i -> "active".equals(c.gateways().get(gw(i)))));
+        assertEquals(RolloutCoordinator.State.RUNNING, c.state(), c.table());
+        assertEquals(1, c.wave(), c.table());
+        assertTrue(c.table().contains("4/10 active") && c.table().contains("active (health watch)"), c.table());
+        assertTrue(agents.get(3).latestStatus().endsWith("active-version=2\nhealth=watching\n"),
+                agents.get(3).latestStatus());
+        assertTrue(agents.get(1).latestStatus().endsWith("active-version=2\nhealth=passed\n"),
+                agents.get(1).latestStatus());
+
+        // Its watch fails: the agent rolls back to v1, and the rollback reaches the failure limit.
+        failWatch.complete(null);
+        await().until(() -> c.state() == RolloutCoordinator.State.PAUSED);
+        assertEquals("rolled-back (health-outputs: constant outputs)", c.gateways().get("gw-3"), c.table());
+        assertEquals(1, c.wave());
+        assertTrue(c.pauseReason().contains("1 gateway(s) failed"), c.pauseReason());
+        assertEquals(1L, agents.get(3).installedVersion().orElseThrow(), "gw-3 is back on v1");
+        for (int i = 5; i < GATEWAYS; i++) {
+            assertEquals("pending", c.gateways().get(gw(i)), "wave 3 never announced: " + c.table());
+            assertEquals(1L, agents.get(i).installedVersion().orElseThrow());
+        }
     }
 
     @Test

@@ -151,6 +151,7 @@ public final class GatewayService implements AutoCloseable {
             Pipeline pipeline = factory.build(ota == null ? config : ota.config());
             if (ota != null) {
                 ota.attach(pipeline);
+                metrics.addSection(ota.metrics()::render);
             }
             return new GatewayService(config, options, pipeline, hardware, settings, publisher, metrics, ota);
         } catch (ConfigException | RuntimeException e) {

@@ -9,7 +9,9 @@ import dev.octet.runtime.pipeline.StreamStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -29,10 +31,17 @@ public final class Metrics implements ResultSink {
     private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
     private volatile Pipeline pipeline;
     private volatile Supplier<Transport> transport = () -> null;
+    /** Further metrics rendered after the service's own (such as the OTA agent's), in the order added. */
+    private final List<Consumer<StringBuilder>> sections = new CopyOnWriteArrayList<>();
 
     void bind(Pipeline pipeline, Supplier<Transport> transport) {
         this.pipeline = pipeline;
         this.transport = transport;
+    }
+
+    /** Adds metrics of another part of the service: {@code section} appends complete families to each scrape. */
+    public void addSection(Consumer<StringBuilder> section) {
+        sections.add(section);
     }
 
     @Override
@@ -112,6 +121,9 @@ public final class Metrics implements ResultSink {
             b.append("octet_outbox_delivered_total ").append(t.outboxDelivered()).append('\n');
             header(b, "octet_outbox_dropped_total", "counter", "Results dropped because the outbox was full.");
             b.append("octet_outbox_dropped_total ").append(t.outboxDropped()).append('\n');
+        }
+        for (Consumer<StringBuilder> section : sections) {
+            section.accept(b);
         }
         return b.toString();
     }

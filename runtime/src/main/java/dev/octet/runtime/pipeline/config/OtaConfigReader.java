@@ -83,10 +83,6 @@ final class OtaConfigReader {
                 m.problem("id", "model \"" + model.id() + "\" is listed twice");
             }
         }
-        if (otaModels.size() > 1) {
-            // One agent per gateway subscribes to the announcements; a second would replace its subscription.
-            o.problem("models", "one updatable model per gateway is supported, got " + otaModels.size());
-        }
         o.finish();
         if (problems.size() != before) {
             return Optional.empty();

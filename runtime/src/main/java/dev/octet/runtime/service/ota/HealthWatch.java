@@ -5,6 +5,7 @@ import dev.octet.runtime.pipeline.config.OctetConfig.HealthWatchConfig;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * Watches a newly activated model version over its first {@link HealthWatchConfig#windows()} windows (all streams
@@ -12,8 +13,8 @@ import java.util.function.BiConsumer;
  * results, so windows still in flight on the previous model when the swap happened do not count.
  *
  * <p>Reasons given to the failure callback start with a code: {@code health-errors}, {@code health-latency},
- * {@code health-outputs}. The callback is called at most once per armed version, on a stream worker thread: it
- * must hand the rollback to another thread.
+ * {@code health-outputs}. Exactly one of the two callbacks (failure, pass) is called per armed version that
+ * reaches a verdict, on a stream worker thread: they must hand their work (rollback, status) to another thread.
  */
 final class HealthWatch {
     private static final System.Logger LOG = System.getLogger(HealthWatch.class.getName());
@@ -23,6 +24,7 @@ final class HealthWatch {
 
     private final HealthWatchConfig config;
     private final BiConsumer<Long, String> onFailure;
+    private final LongConsumer onPass;
     private String label;
     private long version;
     private int windows;
@@ -36,8 +38,17 @@ final class HealthWatch {
 
     /** @param onFailure called with (version, reason) when the watched version fails */
     HealthWatch(HealthWatchConfig config, BiConsumer<Long, String> onFailure) {
+        this(config, onFailure, version -> { });
+    }
+
+    /**
+     * @param onFailure called with (version, reason) when the watched version fails
+     * @param onPass    called with the version when it got through its windows
+     */
+    HealthWatch(HealthWatchConfig config, BiConsumer<Long, String> onFailure, LongConsumer onPass) {
         this.config = Objects.requireNonNull(config);
         this.onFailure = Objects.requireNonNull(onFailure);
+        this.onPass = Objects.requireNonNull(onPass);
     }
 
     /** Starts watching {@code version}, whose results carry {@code label}. Replaces any running watch. */
@@ -71,6 +82,7 @@ final class HealthWatch {
 
     void ran(InferenceResult result, float[] output) {
         String failure;
+        boolean passed;
         long v;
         synchronized (this) {
             v = version;
@@ -85,12 +97,14 @@ final class HealthWatch {
                 badOutputs++;
             }
             failure = judge();
+            passed = outcome == Outcome.PASSED;
         }
-        report(v, failure);
+        report(v, failure, passed);
     }
 
     void failed(String modelVersion) {
         String failure;
+        boolean passed;
         long v;
         synchronized (this) {
             v = version;
@@ -100,8 +114,9 @@ final class HealthWatch {
             windows++;
             errors++;
             failure = judge();
+            passed = outcome == Outcome.PASSED;
         }
-        report(v, failure);
+        report(v, failure, passed);
     }
 
     private boolean outputsSane(InferenceResult result, float[] output) {
@@ -166,10 +181,13 @@ final class HealthWatch {
         return reason;
     }
 
-    private void report(long v, String failure) {
+    /** {@code passed}: this window ended the watch with a pass (later windows are not counted: called once). */
+    private void report(long v, String failure, boolean passed) {
         if (failure != null) {
             LOG.log(System.Logger.Level.WARNING, "OTA v{0} failed its health watch: {1}", v, failure);
             onFailure.accept(v, failure);
+        } else if (passed) {
+            onPass.accept(v);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.octet.runtime.service.ota;
 
 import dev.octet.mqtt.MqttLink;
 import dev.octet.ota.agent.GatewayAgent;
+import dev.octet.ota.agent.ModelActivator;
 import dev.octet.ota.pkg.TrustStore;
 import dev.octet.ota.slot.SlotStore;
 import dev.octet.ota.transfer.Topics;
@@ -53,8 +54,10 @@ public final class OtaService implements AutoCloseable {
     private final OtaConfig ota;
     private final Path stateDir;
     private final Map<String, Updatable> models = new LinkedHashMap<>();
-    private final ExecutorService rollbacks = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "octet-ota-rollback");
+    private final OtaMetrics metrics = new OtaMetrics();
+    /** Acts on the health watches' verdicts (rollback, or the "passed" status) off the stream workers, in order. */
+    private final ExecutorService verdicts = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "octet-ota-verdict");
         t.setDaemon(true);
         return t;
     });
@@ -76,8 +79,9 @@ public final class OtaService implements AutoCloseable {
         Updatable(OtaModelConfig settings, ModelConfig declared) {
             this.settings = settings;
             this.declared = declared;
-            this.watch = new HealthWatch(settings.healthWatch(), (version, reason) ->
-                    rollbacks.execute(() -> rollback(this, version, reason)));
+            this.watch = new HealthWatch(settings.healthWatch(),
+                    (version, reason) -> verdicts.execute(() -> rollback(this, version, reason)),
+                    version -> verdicts.execute(() -> passed(this, version)));
         }
 
         /** What results show for {@code version}: the configured version text for the baseline. */
@@ -223,17 +227,40 @@ public final class OtaService implements AutoCloseable {
             GatewayAgent.Config c = new GatewayAgent.Config(config.gatewayId(), u.settings.id(), ota.deviceClass(),
                     comparableVersion(runtimeVersion), trust, ota.maxPackageBytes(), ota.maxModelBytes(),
                     agentDir(u), Topics.DEFAULT);
+            if (models.size() > 1) {
+                c = c.withStatusPerModel(); // one retained status per model, not one overwriting the other
+            }
             try {
-                GatewayAgent agent = new GatewayAgent(c, link, u.validator,
-                        (id, version, bytes) -> activate(u, version, bytes));
+                GatewayAgent agent = new GatewayAgent(c, link, u.validator, new ModelActivator() {
+                    @Override
+                    public void activate(String modelId, long version, byte[] model) {
+                        OtaService.this.activate(u, version, model);
+                    }
+
+                    @Override
+                    public boolean watchesHealth() {
+                        return true;
+                    }
+                });
                 if (agent.installBaseline(u.settings.baselineVersion(), declaredBytes(u.declared),
                         u.slotUnusable)) {
                     LOG.log(System.Logger.Level.INFO, "model {0}: configured file installed as OTA baseline v{1}",
                             u.settings.id(), u.settings.baselineVersion());
                 }
+                u.agent = agent; // before the watch can reach a verdict
+                agent.events(metrics.events(u.settings.id()));
+                agent.installedVersion().ifPresent(v -> metrics.activeVersion(u.settings.id(), v));
+                Optional<Long> unfinished = agent.healthPending();
+                if (unfinished.isPresent()) {
+                    // The service stopped during this version's watch: watch it again, so it still gets a verdict.
+                    LOG.log(System.Logger.Level.INFO, "model {0} v{1}: health watch restarted", u.settings.id(),
+                            unfinished.get());
+                    u.watch.arm(unfinished.get(), u.label(unfinished.get()));
+                }
                 agent.start();
-                u.agent = agent;
             } catch (IOException e) {
+                u.agent = null;
+                u.watch.disarm();
                 // The streams run on without updates rather than not at all; the operator must look at the state.
                 LOG.log(System.Logger.Level.ERROR, "OTA updates of model " + u.settings.id() + " are disabled: "
                         + "its state in " + agentDir(u) + " cannot be used (" + e + ")", e);
@@ -274,6 +301,14 @@ public final class OtaService implements AutoCloseable {
         }
     }
 
+    /** The watch of {@code version} passed: the agent reports {@code health=passed} (a rollout's success). */
+    private void passed(Updatable u, long version) {
+        if (u.agent == null || !u.agent.healthPassed(version)) {
+            LOG.log(System.Logger.Level.INFO, "OTA v{0} of {1} is no longer active; its pass is not reported",
+                    version, u.settings.id());
+        }
+    }
+
     private void rollback(Updatable u, long version, String reason) {
         ROLLING_BACK.set(true);
         try {
@@ -286,6 +321,11 @@ public final class OtaService implements AutoCloseable {
         } finally {
             ROLLING_BACK.remove();
         }
+    }
+
+    /** The OTA metrics of this gateway (for the service's Prometheus endpoint). */
+    public OtaMetrics metrics() {
+        return metrics;
     }
 
     /** The agent of an updatable model (after {@link #start}). */
@@ -307,13 +347,13 @@ public final class OtaService implements AutoCloseable {
                 + u.watch.lastReason());
     }
 
-    /** Stops the rollback thread (a rollback in progress finishes first, bounded). */
+    /** Stops the verdict thread (a rollback in progress finishes first, bounded). */
     @Override
     public void close() {
-        rollbacks.shutdown();
+        verdicts.shutdown();
         try {
-            if (!rollbacks.awaitTermination(10, TimeUnit.SECONDS)) {
-                rollbacks.shutdownNow();
+            if (!verdicts.awaitTermination(10, TimeUnit.SECONDS)) {
+                verdicts.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

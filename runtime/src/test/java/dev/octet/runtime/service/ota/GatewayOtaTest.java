@@ -151,6 +151,16 @@ class GatewayOtaTest {
         await().until(() -> statuses.stream().anyMatch(s -> s.startsWith(prefix)));
     }
 
+    /** The value of one sample line of a scrape ({@code name{labels}}). */
+    private static long metric(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Long.parseLong(line.substring(series.length() + 1));
+            }
+        }
+        throw new AssertionError(series + " not in\n" + scrape);
+    }
+
     private static byte[] ad01() throws Exception {
         return Bundled.read("bundled:ad01");
     }
@@ -212,6 +222,16 @@ class GatewayOtaTest {
                 awaitStatus("active", 2, "");
                 await().until(() -> first.count("2") >= 40);
                 await().until(() -> service.ota().healthWatchState("ad01").startsWith("PASSED"));
+                awaitStatus("active", 2, "active-version=2\nhealth=passed\n"); // what a rollout counts
+                String m = service.metrics().render();
+                assertTrue(m.contains("octet_ota_active_version{model=\"ad01\"} 2\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"activated\"} 1\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"passed\"} 1\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"rolled_back\"} 0\n"), m);
+                assertTrue(m.contains("octet_ota_download_version{model=\"ad01\"} 2\n"), m);
+                long size = metric(m, "octet_ota_download_size_bytes{model=\"ad01\"}");
+                assertTrue(size > 0, m);
+                assertEquals(size, metric(m, "octet_ota_download_bytes{model=\"ad01\"}"), "downloaded whole");
                 assertTrue(service.ota().lastValidationReport("ad01").contains("8 recorded windows"),
                         service.ota().lastValidationReport("ad01"));
 
@@ -221,8 +241,8 @@ class GatewayOtaTest {
                 statuses.clear();
                 broker.kill();
                 broker.restart();
-                await().until(() -> statuses.stream().anyMatch(s -> s.startsWith(
-                        "state=active\nmodel-id=ad01\nversion=2\n")));
+                await().until(() -> statuses.stream().anyMatch(s -> s.equals(
+                        "state=active\nmodel-id=ad01\nversion=2\nactive-version=2\nhealth=passed\n")));
             } finally {
                 service.close();
             }
@@ -233,6 +253,7 @@ class GatewayOtaTest {
             try {
                 await().until(() -> second.results.size() >= 20);
                 assertTrue(second.allOf("2"), "the updated model runs after a restart");
+                assertTrue(again.metrics().render().contains("octet_ota_active_version{model=\"ad01\"} 2\n"));
                 assertEquals(0, second.results.get(0).windowSequence());
             } finally {
                 again.close();
@@ -279,6 +300,11 @@ class GatewayOtaTest {
                 await().until(() -> sink.results.size() >= before + 20);
                 assertTrue(sink.allOf("1"), "the active model is untouched");
                 assertEquals(1, service.ota().agent("ad01").orElseThrow().installedVersion().orElseThrow());
+                String m = service.metrics().render();
+                assertTrue(m.contains("octet_ota_rejections_total{model=\"ad01\",reason=\"input-contract\"} 1\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"rejected\"} 1\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"activated\"} 0\n"), m);
+                assertTrue(m.contains("octet_ota_active_version{model=\"ad01\"} 1\n"), m);
             } finally {
                 service.close();
             }
@@ -305,6 +331,14 @@ class GatewayOtaTest {
                 // one in flight, and "rolled-back" can follow "active" within a window.
                 assertTrue(statuses.stream().anyMatch(s -> s.startsWith("state=rolled-back\nmodel-id=ad01\nversion=3\n")
                         && s.endsWith("active-version=1\n")), statuses.toString());
+                assertFalse(statuses.stream().anyMatch(s -> s.contains("\nversion=3\n")
+                        && s.contains("health=passed")), "v3 never passed its watch: " + statuses);
+                await().until(() -> service.metrics().render().contains(
+                        "octet_ota_rollbacks_total{model=\"ad01\",reason=\"health-outputs\"} 1\n"));
+                String m = service.metrics().render();
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"rolled_back\"} 1\n"), m);
+                assertTrue(m.contains("octet_ota_updates_total{model=\"ad01\",outcome=\"passed\"} 0\n"), m);
+                assertTrue(m.contains("octet_ota_active_version{model=\"ad01\"} 1\n"), m);
                 await().until(() -> {
                     List<InferenceResult> r = List.copyOf(first.results); // a snapshot: it grows meanwhile
                     return r.size() > 20 && r.subList(r.size() - 20, r.size()).stream()
@@ -336,6 +370,137 @@ class GatewayOtaTest {
                 assertTrue(second.allOf("1"));
                 assertFalse(statuses.stream().anyMatch(s -> s.contains("state=downloading")
                         || s.startsWith("state=active\nmodel-id=ad01\nversion=3")), statuses.toString());
+            } finally {
+                again.close();
+            }
+        }
+    }
+
+    /** Two updatable models on one gateway: ad01 and ad02 (the same file under another id), one stream each. */
+    private Path twoModelConfig(String uri) throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        Keys.writePublic(keys.resolve("release-1.pub"), "release-1", KEY.getPublic());
+        Path f = tmp.resolve("octet-two.yaml");
+        String stream = """
+                  - id: %s
+                    source: {type: replay_features, file: "bundled:ad01_spectrogram", loop: true, pace: true}
+                    sample_rate_hz: 250
+                    channels: 128
+                    windows: {size: 5, stride: 1}
+                    model: %s
+                    postprocess:
+                      - anomaly_score: {threshold: 20.0}
+                    queue: {capacity: 64, backpressure: block}
+                """;
+        Files.writeString(f, """
+                gateway: {id: gw-ota}
+                models:
+                  - {id: ad01, path: "bundled:ad01", version: "1"}
+                  - {id: ad02, path: "bundled:ad01", version: "1"}
+                streams:
+                %s%s
+                queues:
+                  results: {capacity: 4096, backpressure: block}
+                sinks:
+                  - {type: file, path: results.jsonl}
+                mqtt: {uri: "%s", client_id: octet-gw-ota}
+                ota:
+                  trusted_keys: [keys/release-1.pub]
+                  device_class: pi4
+                  models:
+                    - {id: ad01, latency_budget_ms: 2000, health_watch: {windows: 10}}
+                    - {id: ad02, latency_budget_ms: 2000, health_watch: {windows: 10}}
+                """.formatted(stream.formatted("toycar-1", "ad01"), stream.formatted("toycar-2", "ad02"), uri));
+        return f;
+    }
+
+    @Test
+    void two_updatable_models_on_one_gateway_update_independently_and_report_on_their_own_topics(
+            MosquittoBroker broker) throws Exception {
+        Path config = twoModelConfig(broker.uri());
+        byte[] v1 = ad01();
+        byte[] v2 = retrained(v1);
+        List<String> perModel = new CopyOnWriteArrayList<>();
+        try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink watcher = link(broker.uri(), "watcher")) {
+            await().until(() -> pub.isConnected() && watcher.isConnected());
+            watcher.subscribe(STATUS + "/+", 1, m -> perModel.add(m.topic() + " " + m.payloadText()))
+                    .get(5, TimeUnit.SECONDS);
+            watcher.subscribe(STATUS, 1, m -> statuses.add(m.payloadText())).get(5, TimeUnit.SECONDS);
+            Recorder sink = new Recorder();
+            GatewayService service = start(config, sink);
+            try {
+                for (String model : List.of("ad01", "ad02")) {
+                    await().until(() -> perModel.stream().anyMatch(s -> s.startsWith(STATUS + "/" + model
+                            + " state=active\nmodel-id=" + model + "\nversion=1\nactive-version=1\nhealth=passed")));
+                }
+                // ad02 v2 goes through a staged rollout (one gateway), which follows the per-model status topic.
+                Path pkg = tmp.resolve("ad02-v2.otapkg");
+                Files.write(pkg, packer.pack(Packer.Spec.of("ad02", 2), v2, Optional.of(new Packer.Base(1, v1))));
+                var announcement = new PackagePublisher(pub, Topics.DEFAULT).publishChunks("ad02", 2, pkg, 16384)
+                        .get(30, TimeUnit.SECONDS);
+                var rollout = dev.octet.ota.rollout.RolloutCoordinator.start(pub, Topics.DEFAULT,
+                        tmp.resolve("ad02.rollout"), new dev.octet.ota.rollout.RolloutPlan("ad02", 2,
+                                List.of("gw-ota"), List.of(), List.of(), 1.0, 1), announcement);
+                await().until(() -> rollout.state() == dev.octet.ota.rollout.RolloutCoordinator.State.DONE);
+                assertEquals("active", rollout.gateways().get("gw-ota"), rollout.table());
+                // Then ad01 v3, announced to everyone: the other agent takes it, ad02 keeps v2.
+                Files.write(tmp.resolve("ad01-v3.otapkg"), packer.pack(Packer.Spec.of("ad01", 3), v2));
+                new PackagePublisher(pub, Topics.DEFAULT).publish("ad01", 3, tmp.resolve("ad01-v3.otapkg"), 16384)
+                        .get(30, TimeUnit.SECONDS);
+                await().until(() -> perModel.stream().anyMatch(s -> s.startsWith(STATUS + "/ad01 state=active\n"
+                        + "model-id=ad01\nversion=3\nactive-version=3\nhealth=passed")));
+                await().until(() -> {
+                    List<InferenceResult> r = List.copyOf(sink.results);
+                    return r.stream().filter(x -> x.streamId().equals("toycar-1")).reduce((a, b) -> b)
+                            .map(x -> x.modelVersion().equals("3")).orElse(false)
+                            && r.stream().filter(x -> x.streamId().equals("toycar-2")).reduce((a, b) -> b)
+                            .map(x -> x.modelVersion().equals("2")).orElse(false);
+                });
+                assertEquals(3, service.ota().agent("ad01").orElseThrow().installedVersion().orElseThrow());
+                assertEquals(2, service.ota().agent("ad02").orElseThrow().installedVersion().orElseThrow());
+                assertTrue(sink.results.stream().noneMatch(x -> x.streamId().equals("toycar-1")
+                        && x.modelVersion().equals("2")), "ad01 never ran ad02's update");
+                String m = service.metrics().render();
+                assertTrue(m.contains("octet_ota_active_version{model=\"ad01\"} 3\n"), m);
+                assertTrue(m.contains("octet_ota_active_version{model=\"ad02\"} 2\n"), m);
+                assertEquals(List.of(), statuses, "nothing on the single-model status topic");
+            } finally {
+                service.close();
+            }
+        }
+    }
+
+    @Test
+    void a_restart_during_the_health_watch_watches_the_new_version_again_until_its_verdict(MosquittoBroker broker)
+            throws Exception {
+        byte[] v1 = ad01();
+        byte[] v2 = retrained(v1);
+        try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink watcher = link(broker.uri(), "watcher")) {
+            await().until(() -> pub.isConnected() && watcher.isConnected());
+            watcher.subscribe(STATUS, 1, m -> statuses.add(m.payloadText())).get(5, TimeUnit.SECONDS);
+            // A watch far longer than this run: the service stops while v2 is still watched.
+            Recorder first = new Recorder();
+            GatewayService service = start(config(broker.uri(), "{windows: 1000000}"), first);
+            try {
+                awaitStatus("active", 1, "active-version=1\nhealth=passed\n");
+                publish(pub, 2, packer.pack(Packer.Spec.of("ad01", 2), v2, Optional.of(new Packer.Base(1, v1))));
+                awaitStatus("active", 2, "active-version=2\nhealth=watching\n");
+                await().until(() -> first.count("2") >= 5);
+                assertTrue(service.ota().healthWatchState("ad01").startsWith("WATCHING"));
+            } finally {
+                service.close();
+            }
+            // Restarted with a short watch: v2 is watched again from its first window and passes.
+            statuses.clear();
+            Recorder second = new Recorder();
+            GatewayService again = start(config(broker.uri(), "{windows: 20}"), second);
+            try {
+                awaitStatus("active", 2, "active-version=2\nhealth=passed\n");
+                // The verdict came from 20 windows watched in this run.
+                assertTrue(again.ota().healthWatchState("ad01").startsWith("PASSED: passed: 20 windows"),
+                        again.ota().healthWatchState("ad01"));
+                assertTrue(again.metrics().render().contains(
+                        "octet_ota_updates_total{model=\"ad01\",outcome=\"passed\"} 1\n"));
             } finally {
                 again.close();
             }

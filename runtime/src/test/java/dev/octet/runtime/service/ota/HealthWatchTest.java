@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 /** The post-activation health watch: each failure kind, a pass, and windows of other versions ignored. */
 class HealthWatchTest {
     private final List<String> failures = new ArrayList<>();
+    private final List<Long> passes = new ArrayList<>();
 
     private HealthWatch watch(HealthWatchConfig c) {
-        HealthWatch w = new HealthWatch(c, (v, reason) -> failures.add(v + " " + reason));
+        HealthWatch w = new HealthWatch(c, (v, reason) -> failures.add(v + " " + reason), passes::add);
         w.arm(2, "2");
         return w;
     }
@@ -39,11 +40,15 @@ class HealthWatchTest {
         w.failed("1");
         for (int i = 0; i < 3; i++) {
             assertEquals(HealthWatch.Outcome.WATCHING, w.outcome());
+            assertEquals(List.of(), passes, "no verdict before the last window");
             w.ran(result("2", 100, 1.0), GOOD);
         }
         assertEquals(HealthWatch.Outcome.PASSED, w.outcome());
+        assertEquals(List.of(2L), passes, "the pass is reported once, with the version");
         w.failed("2"); // after the watch: nothing happens
+        w.ran(result("2", 100, 1.0), GOOD);
         assertEquals(List.of(), failures);
+        assertEquals(List.of(2L), passes);
     }
 
     @Test
