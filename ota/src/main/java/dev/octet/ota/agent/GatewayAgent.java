@@ -73,6 +73,7 @@ public final class GatewayAgent {
     private boolean statusInFlight;
     private String pendingStatus;
     private Announcement lastRefused;
+    private final HeapBudget heap;
 
     /**
      * @param activate called with the new model's bytes after it is installed (the runtime swaps it in between
@@ -88,6 +89,21 @@ public final class GatewayAgent {
      */
     public GatewayAgent(Config config, MqttLink link, ModelValidator validator, ModelActivator activator)
             throws IOException {
+        this(config, link, validator, activator, HeapBudget.ofThisJvm());
+    }
+
+    /**
+     * @param heapHeadroomBytes the heap free for an install (instead of this JVM's maximum minus used), for tests
+     *                          and for gateways that reserve memory otherwise
+     */
+    public GatewayAgent(Config config, MqttLink link, ModelValidator validator, ModelActivator activator,
+                        java.util.function.LongSupplier heapHeadroomBytes) throws IOException {
+        this(config, link, validator, activator, HeapBudget.of(heapHeadroomBytes));
+    }
+
+    private GatewayAgent(Config config, MqttLink link, ModelValidator validator, ModelActivator activator,
+                         HeapBudget heap) throws IOException {
+        this.heap = heap;
         this.config = config;
         this.link = link;
         this.validator = validator;
@@ -148,7 +164,30 @@ public final class GatewayAgent {
                 status("active", active.get().version(), "active-version=" + active.get().version());
             }
         }
+        synchronized (this) {
+            refuseCrashedInstall();
+        }
         downloader.start(config.gatewayId());
+    }
+
+    /**
+     * An install that never recorded its outcome killed the process (out of memory, say): that version (as that
+     * package) is refused and its download deleted, so that neither the complete package on disk nor the retained
+     * announcement makes the gateway try it, and die, again.
+     */
+    private void refuseCrashedInstall() throws IOException {
+        Optional<AgentMemory.Installing> crashed = memory.installing();
+        if (crashed.isEmpty()) {
+            return;
+        }
+        long v = crashed.get().version();
+        if (installedVersion().orElse(0L) != v) {
+            downloader.discard(config.modelId(), v);
+            rejected(new Refusal(v, crashed.get().packageSha256()), "crashed-during-install",
+                    "the process stopped while v" + v + " was being installed", true);
+        }
+        // else: the install reached the slot store; what runs is the slot store's (and its health watch's) business
+        memory.clearInstalling();
     }
 
     /** Publishes the latest status again (the agent does this itself on every reconnection). */
@@ -197,19 +236,54 @@ public final class GatewayAgent {
         if (from.version() != version) {
             return false;
         }
-        slots.rollback();
-        SlotStore.SlotModel now = slots.active().orElseThrow();
+        long previous = slots.state().orElseThrow().previous()
+                .orElseThrow(() -> new IllegalStateException("no previous model")).version();
         Announcement a = activeAnnouncement;
-        memory.refuse(version, a != null && a.version() == version ? a.packageSha256() : AgentMemory.ANY_PACKAGE,
-                "rolled-back: " + why);
-        activeAnnouncement = null;
+        Refusal bad = new Refusal(version, a != null && a.version() == version ? a.packageSha256()
+                : AgentMemory.ANY_PACKAGE);
+        // The runtime first: until it runs the old model, the slot store and the status keep saying the bad one
+        // is active, because it is.
         try {
-            activator.activate(config.modelId(), now.version(), slots.loadActive());
+            activator.activate(config.modelId(), previous, slots.loadPrevious());
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.ERROR, "rollback to v" + now.version() + " could not be activated", e);
+            LOG.log(System.Logger.Level.ERROR, "rollback to v" + previous + " could not be activated; v" + version
+                    + " keeps running", e);
+            String warning = remember(bad, "rolled-back: " + why);
+            status("rollback-failed", version, "reason=rollback-activation-failed\ndetail=" + oneLine(why) + "; "
+                    + oneLine(String.valueOf(e.getMessage())) + "\nactive-version=" + version + warning);
+            throw e instanceof IOException io ? io : new IOException("rollback to v" + previous + " failed", e);
         }
-        status("rolled-back", version, "reason=" + oneLine(why) + "\nactive-version=" + now.version());
+        String warning = "";
+        try {
+            slots.rollback();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "v" + previous + " runs again but the slot store still says v"
+                    + version + "; a restart would start v" + version, e);
+            warning = "\nwarning=slot-store-not-switched: " + oneLine(String.valueOf(e.getMessage()));
+        }
+        activeAnnouncement = null;
+        warning += remember(bad, "rolled-back: " + why);
+        status("rolled-back", version, "reason=" + oneLine(why) + "\nactive-version=" + previous + warning);
         return true;
+    }
+
+    /** Remembers a refusal; a failure is logged and returned as a status line (empty when remembered). */
+    private String remember(Refusal r, String reason) {
+        try {
+            memory.refuse(r.version(), r.packageSha256(), reason);
+            return "";
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot remember the refusal of v" + r.version()
+                    + "; it may be taken again after a restart", e);
+            return "\nwarning=refusal-not-remembered: " + oneLine(String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** What a refusal is about: a version, as one package (or {@link AgentMemory#ANY_PACKAGE}). */
+    private record Refusal(long version, String packageSha256) {
+        Refusal(Announcement a) {
+            this(a.version(), a.packageSha256());
+        }
     }
 
     private synchronized boolean wanted(Announcement a) {
@@ -229,6 +303,14 @@ public final class GatewayAgent {
                 status("rejected", a.version(), "reason=stale-version\ndetail=v" + a.version()
                         + " is older than installed v" + installed + "\nactive-version=" + installed);
             }
+            return false;
+        }
+        long base = slots.active().filter(m -> m.modelId().equals(config.modelId()))
+                .map(SlotStore.SlotModel::size).orElse(0L);
+        long need = HeapBudget.estimate(a.packageSize(), base);
+        if (!heap.fits(need)) {
+            rejected(new Refusal(a), "too-large-for-memory", "installing needs about " + need
+                    + " bytes of heap (package, base and new model), " + heap.allowance() + " are available", true);
             return false;
         }
         return true;
@@ -263,7 +345,10 @@ public final class GatewayAgent {
 
     private void install(Announcement a, Path file) {
         status("verifying", a.version(), "");
+        boolean outcomeRecorded = false;
         try {
+            // Cleared once the outcome is recorded; found at a restart, it means this install killed the process.
+            memory.markInstalling(a.version(), a.packageSha256());
             VerificationPolicy policy = new VerificationPolicy(config.deviceClass(), config.runtimeVersion(),
                     java.util.Map.of(), config.maxPackageBytes(), config.maxModelBytes());
             Optional<byte[]> base = Optional.empty();
@@ -282,18 +367,30 @@ public final class GatewayAgent {
                 slots.rollback();
                 LOG.log(System.Logger.Level.WARNING, "OTA activation of v" + a.version() + " failed", e);
                 rejected(a, "activation-failed", String.valueOf(e.getMessage()), true);
+                outcomeRecorded = true;
                 return;
             }
             activeAnnouncement = a;
             status("active", a.version(), "active-version=" + a.version());
+            outcomeRecorded = true;
         } catch (PackageRejectedException e) {
             rejected(a, e.reason().code(), e.getMessage(), true);
+            outcomeRecorded = true;
         } catch (ModelValidator.InvalidModelException e) {
             rejected(a, e.reason(), e.getMessage(), true);
+            outcomeRecorded = true;
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "OTA install of v" + a.version() + " failed", e);
             rejected(a, "io-error", String.valueOf(e.getMessage()), false);
+            outcomeRecorded = true;
         } finally {
+            if (outcomeRecorded) { // an Error (out of memory) leaves the marker: the next start refuses the version
+                try {
+                    memory.clearInstalling();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot clear the install marker of v" + a.version(), e);
+                }
+            }
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
@@ -304,6 +401,10 @@ public final class GatewayAgent {
 
     /** Reports a refusal; with {@code remember}, the version (as this package) is never taken again. */
     private void rejected(Announcement a, String reason, String detail, boolean remember) {
+        rejected(new Refusal(a), reason, detail, remember);
+    }
+
+    private void rejected(Refusal a, String reason, String detail, boolean remember) {
         if (remember) {
             try {
                 memory.refuse(a.version(), a.packageSha256(), reason);
@@ -318,7 +419,8 @@ public final class GatewayAgent {
     private void status(String state, long version, String extra) {
         String text = "state=" + state + "\nmodel-id=" + config.modelId() + "\nversion=" + version + "\n"
                 + (extra.isEmpty() ? "" : extra + "\n");
-        if (state.equals("active") || state.equals("rejected") || state.equals("rolled-back")) {
+        if (state.equals("active") || state.equals("rejected") || state.equals("rolled-back")
+                || state.equals("rollback-failed")) {
             try {
                 memory.rememberStatus(text);
             } catch (IOException e) {
