@@ -223,13 +223,17 @@ public final class GatewayAgent {
     }
 
     /**
-     * The health watch of {@code version} failed: go back to the previous model, remember {@code version} as
-     * refused, report {@code rolled-back}. Does nothing (returns false) if {@code version} is no longer active
-     * (a newer update came in the meantime).
+     * The health watch of {@code version} failed: hand the previous model to the runtime, then point the slot
+     * store back at it, remember {@code version} as refused, report {@code rolled-back}. Failing to write the slot
+     * pointer or the refusal does not undo the rollback (the runtime already runs the old model): it is logged and
+     * reported as a {@code warning} line. Does nothing (returns false) if {@code version} is no longer active (a
+     * newer update came in the meantime).
      *
      * @param why the reason reported; its first word (up to a colon or space) should be a code such as
      *            {@code health-errors}
      * @throws IllegalStateException if there is no previous model to go back to
+     * @throws IOException if the previous model cannot be read or the runtime refuses it: {@code version} keeps
+     *                     running and stays active in the slot store, the status is {@code rollback-failed}
      */
     public synchronized boolean rollback(long version, String why) throws IOException {
         SlotStore.SlotModel from = slots.active().orElseThrow(() -> new IllegalStateException("no model installed"));
