@@ -21,8 +21,9 @@ import java.util.Optional;
  * fsync of the directory): a power cut leaves the old or the new content, never half of one.
  * {@code refused}: one {@code <version> <package-sha256 or *> <reason>} line per refused version.
  * {@code status}: the status text as published.
- * {@code installing}: {@code <version> <package-sha256>} while a package is verified, validated, installed and
- * activated; found at start, it means the process died during that install (an out-of-memory exit, say).
+ * {@code installing}: {@code <version> <package-sha256> <earlier-crashes>} while a package is verified,
+ * validated, installed and activated; found at start, it means the process died during that install (an
+ * out-of-memory exit, a power cut).
  */
 final class AgentMemory {
     /** Matches every package of a version (a rollback whose package is not known after a restart). */
@@ -73,13 +74,16 @@ final class AgentMemory {
                 : Optional.empty();
     }
 
-    /** A package whose install was under way: the version and the package's SHA-256. */
-    record Installing(long version, String packageSha256) {
+    /**
+     * A package whose install was under way: the version, the package's SHA-256, and how many earlier installs of
+     * it the process had already died in.
+     */
+    record Installing(long version, String packageSha256, int earlierCrashes) {
     }
 
     /** Records, durably, that {@code version} (as this package) is being installed: cleared by the outcome. */
-    synchronized void markInstalling(long version, String packageSha256) throws IOException {
-        writeDurably(installingFile, version + " " + packageSha256 + "\n");
+    synchronized void markInstalling(long version, String packageSha256, int earlierCrashes) throws IOException {
+        writeDurably(installingFile, version + " " + packageSha256 + " " + earlierCrashes + "\n");
     }
 
     /** The outcome of the install is recorded: a restart no longer means a crash during it. */
@@ -96,8 +100,8 @@ final class AgentMemory {
         }
         String[] parts = Files.readString(installingFile, StandardCharsets.UTF_8).trim().split(" ");
         try {
-            return parts.length == 2 ? Optional.of(new Installing(Long.parseLong(parts[0]), parts[1]))
-                    : Optional.empty();
+            return parts.length == 3 ? Optional.of(new Installing(Long.parseLong(parts[0]), parts[1],
+                    Integer.parseInt(parts[2]))) : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty(); // cannot be half-written (atomic replace); not ours if unreadable
         }

@@ -74,6 +74,13 @@ public final class GatewayAgent {
     private String pendingStatus;
     private Announcement lastRefused;
     private final HeapBudget heap;
+    /**
+     * Installs the process died in so far: one death may be a power cut or a kill, so the version is tried once
+     * more; the second is the package's doing (out of memory, say) and it is refused.
+     */
+    static final int CRASHES_BEFORE_REFUSAL = 2;
+    /** The install found interrupted at start (with its crash count), retried once; null if none. */
+    private AgentMemory.Installing interrupted;
 
     /**
      * @param activate called with the new model's bytes after it is installed (the runtime swaps it in between
@@ -171,9 +178,10 @@ public final class GatewayAgent {
     }
 
     /**
-     * An install that never recorded its outcome killed the process (out of memory, say): that version (as that
-     * package) is refused and its download deleted, so that neither the complete package on disk nor the retained
-     * announcement makes the gateway try it, and die, again.
+     * An install that never recorded its outcome was ended by the process dying. The first time, that may have been
+     * a power cut or a kill: the install is tried again (its marker then carries the count). The second time, it is
+     * the package (out of memory, say): that version (as that package) is refused and its download deleted, so that
+     * neither the complete package on disk nor the retained announcement makes the gateway try it, and die, again.
      */
     private void refuseCrashedInstall() throws IOException {
         Optional<AgentMemory.Installing> crashed = memory.installing();
@@ -181,10 +189,15 @@ public final class GatewayAgent {
             return;
         }
         long v = crashed.get().version();
-        if (installedVersion().orElse(0L) != v) {
+        int crashes = crashed.get().earlierCrashes() + 1;
+        if (installedVersion().orElse(0L) != v && crashes >= CRASHES_BEFORE_REFUSAL) {
             downloader.discard(config.modelId(), v);
             rejected(new Refusal(v, crashed.get().packageSha256()), "crashed-during-install",
-                    "the process stopped while v" + v + " was being installed", true);
+                    "the process stopped " + crashes + " times while v" + v + " was being installed", true);
+        } else if (installedVersion().orElse(0L) != v) {
+            LOG.log(System.Logger.Level.WARNING, "the process stopped while v{0} was being installed; trying once more",
+                    v);
+            interrupted = new AgentMemory.Installing(v, crashed.get().packageSha256(), crashes);
         }
         // else: the install reached the slot store; what runs is the slot store's (and its health watch's) business
         memory.clearInstalling();
@@ -352,7 +365,9 @@ public final class GatewayAgent {
         boolean outcomeRecorded = false;
         try {
             // Cleared once the outcome is recorded; found at a restart, it means this install killed the process.
-            memory.markInstalling(a.version(), a.packageSha256());
+            memory.markInstalling(a.version(), a.packageSha256(), interrupted != null
+                    && interrupted.version() == a.version() && interrupted.packageSha256().equals(a.packageSha256())
+                    ? interrupted.earlierCrashes() : 0);
             VerificationPolicy policy = new VerificationPolicy(config.deviceClass(), config.runtimeVersion(),
                     java.util.Map.of(), config.maxPackageBytes(), config.maxModelBytes());
             Optional<byte[]> base = Optional.empty();

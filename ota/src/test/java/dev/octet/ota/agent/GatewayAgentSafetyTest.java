@@ -179,7 +179,8 @@ class GatewayAgentSafetyTest {
         Files.createDirectories(downloads);
         Files.copy(p2, downloads.resolve("kws-v2.pkg"));
         Files.writeString(downloads.resolve("kws-v2.part"), "partial");
-        new AgentMemory(stateDir()).markInstalling(2, sha2);
+        // It had died in that install once before (the first death may be a power cut: that one is retried).
+        new AgentMemory(stateDir()).markInstalling(2, sha2, 1);
 
         try (MqttLink pub = link(broker.uri(), "publisher")) {
             await().until(pub::isConnected);
@@ -188,7 +189,7 @@ class GatewayAgentSafetyTest {
                 await().until(gw::isConnected);
                 GatewayAgent agent = agent(gw);
                 agent.start();
-                awaitStatus("rejected", 2, "reason=crashed-during-install\ndetail=");
+                awaitStatus("rejected", 2, "reason=crashed-during-install\ndetail=the process stopped 2 times");
                 assertTrue(agent.latestStatus().endsWith("\nactive-version=1\n"), agent.latestStatus());
                 assertFalse(Files.exists(downloads.resolve("kws-v2.pkg")));
                 assertFalse(Files.exists(downloads.resolve("kws-v2.part")));
@@ -213,6 +214,37 @@ class GatewayAgentSafetyTest {
                 assertEquals(List.of(4L), activated);
                 assertFalse(anyStatus("downloading", 2), statuses.toString());
             }
+        }
+    }
+
+    @Test
+    void an_install_interrupted_once_is_tried_again_and_a_second_death_in_it_refuses_the_version(
+            MosquittoBroker broker) throws Exception {
+        Path p2 = pack(2, variant(11));
+        String sha2 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(p2)));
+        new AgentMemory(stateDir()).markInstalling(2, sha2, 0); // the first death in v2's install
+        List<String> markers = new CopyOnWriteArrayList<>();
+        try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink gw = link(broker.uri(), "gw-s")) {
+            await().until(() -> pub.isConnected() && gw.isConnected());
+            publishFile(pub, 2, p2);
+            gw.subscribe(config().statusTopic(), 1, m -> statuses.add(m.payloadText())).get(5, TimeUnit.SECONDS);
+            // The validator sees what a death at this point would leave behind.
+            GatewayAgent agent = new GatewayAgent(config(), gw,
+                    (manifest, model) -> {
+                        try {
+                            markers.add(Files.readString(stateDir().resolve("installing")));
+                        } catch (IOException e) {
+                            markers.add("none: " + e);
+                        }
+                    },
+                    (id, version, model) -> activated.add(version), () -> PLENTY);
+            agent.installBaseline(1, v1);
+            agent.start();
+            awaitStatus("active", 2, "active-version=2");
+            assertEquals(List.of("2 " + sha2 + " 1\n"), markers, "the retry's marker counts the earlier death");
+            assertFalse(anyStatus("rejected", 2), statuses.toString());
+            assertFalse(Files.exists(stateDir().resolve("installing")), "cleared with the outcome");
         }
     }
 
