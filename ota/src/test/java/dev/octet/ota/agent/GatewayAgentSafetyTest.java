@@ -272,6 +272,25 @@ class GatewayAgentSafetyTest {
     }
 
     @Test
+    void a_rollback_whose_slot_pointer_cannot_be_written_still_runs_the_old_model_and_says_so(
+            MosquittoBroker broker) throws Exception {
+        try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink gw = link(broker.uri(), "gw-s")) {
+            await().until(() -> pub.isConnected() && gw.isConnected());
+            GatewayAgent agent = agent(gw);
+            agent.start();
+            publishFile(pub, 2, pack(2, variant(12)));
+            awaitStatus("active", 2, "active-version=2");
+            Files.createDirectories(stateDir().resolve("slots").resolve("active.tmp").resolve("x"));
+
+            assertTrue(agent.rollback(2, "health-latency: 5 slow windows"));
+            assertEquals(List.of(2L, 1L), activated, "the runtime runs v1 again");
+            awaitStatus("rolled-back", 2, "reason=health-latency: 5 slow windows\nactive-version=1\n"
+                    + "warning=slot-store-not-switched: ");
+            assertTrue(Files.readString(stateDir().resolve("refused")).startsWith("2 "), "v2 is remembered as bad");
+        }
+    }
+
+    @Test
     void a_rollback_whose_old_model_cannot_be_activated_is_reported_as_failed_and_keeps_the_store_truthful(
             MosquittoBroker broker) throws Exception {
         byte[] v2 = variant(10);
