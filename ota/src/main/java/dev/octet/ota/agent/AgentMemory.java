@@ -21,6 +21,9 @@ import java.util.Optional;
  * fsync of the directory): a power cut leaves the old or the new content, never half of one.
  * {@code refused}: one {@code <version> <package-sha256 or *> <reason>} line per refused version.
  * {@code status}: the status text as published.
+ * {@code installing}: {@code <version> <package-sha256> <earlier-crashes>} while a package is verified,
+ * validated, installed and activated; found at start, it means the process died during that install (an
+ * out-of-memory exit, a power cut).
  */
 final class AgentMemory {
     /** Matches every package of a version (a rollback whose package is not known after a restart). */
@@ -28,6 +31,7 @@ final class AgentMemory {
 
     private final Path refusedFile;
     private final Path statusFile;
+    private final Path installingFile;
     /** version → package SHA-256 (or {@link #ANY_PACKAGE}) → reason, in file order. */
     private final Map<String, String> refused = new LinkedHashMap<>();
 
@@ -35,8 +39,10 @@ final class AgentMemory {
         Files.createDirectories(dir);
         this.refusedFile = dir.resolve("refused");
         this.statusFile = dir.resolve("status");
+        this.installingFile = dir.resolve("installing");
         Files.deleteIfExists(tmp(refusedFile));
         Files.deleteIfExists(tmp(statusFile));
+        Files.deleteIfExists(tmp(installingFile));
         if (Files.exists(refusedFile)) {
             for (String line : Files.readAllLines(refusedFile, StandardCharsets.UTF_8)) {
                 String[] parts = line.split(" ", 3);
@@ -68,6 +74,39 @@ final class AgentMemory {
                 : Optional.empty();
     }
 
+    /**
+     * A package whose install was under way: the version, the package's SHA-256, and how many earlier installs of
+     * it the process had already died in.
+     */
+    record Installing(long version, String packageSha256, int earlierCrashes) {
+    }
+
+    /** Records, durably, that {@code version} (as this package) is being installed: cleared by the outcome. */
+    synchronized void markInstalling(long version, String packageSha256, int earlierCrashes) throws IOException {
+        writeDurably(installingFile, version + " " + packageSha256 + " " + earlierCrashes + "\n");
+    }
+
+    /** The outcome of the install is recorded: a restart no longer means a crash during it. */
+    synchronized void clearInstalling() throws IOException {
+        if (Files.deleteIfExists(installingFile)) {
+            syncDirectory(installingFile.getParent());
+        }
+    }
+
+    /** The install that was under way when the process last stopped, if it never recorded an outcome. */
+    synchronized Optional<Installing> installing() throws IOException {
+        if (!Files.exists(installingFile)) {
+            return Optional.empty();
+        }
+        String[] parts = Files.readString(installingFile, StandardCharsets.UTF_8).trim().split(" ");
+        try {
+            return parts.length == 3 ? Optional.of(new Installing(Long.parseLong(parts[0]), parts[1],
+                    Integer.parseInt(parts[2]))) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // cannot be half-written (atomic replace); not ours if unreadable
+        }
+    }
+
     private static Path tmp(Path file) {
         return file.resolveSibling(file.getFileName() + ".tmp");
     }
@@ -83,7 +122,11 @@ final class AgentMemory {
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+        syncDirectory(file.getParent());
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         } catch (IOException e) {
             if (!System.getProperty("os.name", "").startsWith("Windows")) {

@@ -106,6 +106,14 @@ public final class GatewayAgent {
     private String pendingStatus;
     private Announcement lastRefused;
     private volatile AgentEvents events = AgentEvents.NONE;
+    private final HeapBudget heap;
+    /**
+     * Installs the process died in so far: one death may be a power cut or a kill, so the version is tried once
+     * more; the second is the package's doing (out of memory, say) and it is refused.
+     */
+    static final int CRASHES_BEFORE_REFUSAL = 2;
+    /** The install found interrupted at start (with its crash count), retried once; null if none. */
+    private AgentMemory.Installing interrupted;
 
     /**
      * @param activate called with the new model's bytes after it is installed (the runtime swaps it in between
@@ -121,6 +129,21 @@ public final class GatewayAgent {
      */
     public GatewayAgent(Config config, MqttLink link, ModelValidator validator, ModelActivator activator)
             throws IOException {
+        this(config, link, validator, activator, HeapBudget.ofThisJvm());
+    }
+
+    /**
+     * @param heapHeadroomBytes the heap free for an install (instead of this JVM's maximum minus used), for tests
+     *                          and for gateways that reserve memory otherwise
+     */
+    public GatewayAgent(Config config, MqttLink link, ModelValidator validator, ModelActivator activator,
+                        java.util.function.LongSupplier heapHeadroomBytes) throws IOException {
+        this(config, link, validator, activator, HeapBudget.of(heapHeadroomBytes));
+    }
+
+    private GatewayAgent(Config config, MqttLink link, ModelValidator validator, ModelActivator activator,
+                         HeapBudget heap) throws IOException {
+        this.heap = heap;
         this.config = config;
         this.link = link;
         this.validator = validator;
@@ -187,6 +210,9 @@ public final class GatewayAgent {
                 status("active", active.get().version(), activeExtra(active.get().version(), HEALTH_PASSED));
             }
         }
+        synchronized (this) {
+            refuseCrashedInstall();
+        }
         downloader.start(config.gatewayId(), config.modelId());
     }
 
@@ -223,6 +249,32 @@ public final class GatewayAgent {
         return true;
     }
 
+    /**
+     * An install that never recorded its outcome was ended by the process dying. The first time, that may have been
+     * a power cut or a kill: the install is tried again (its marker then carries the count). The second time, it is
+     * the package (out of memory, say): that version (as that package) is refused and its download deleted, so that
+     * neither the complete package on disk nor the retained announcement makes the gateway try it, and die, again.
+     */
+    private void refuseCrashedInstall() throws IOException {
+        Optional<AgentMemory.Installing> crashed = memory.installing();
+        if (crashed.isEmpty()) {
+            return;
+        }
+        long v = crashed.get().version();
+        int crashes = crashed.get().earlierCrashes() + 1;
+        if (installedVersion().orElse(0L) != v && crashes >= CRASHES_BEFORE_REFUSAL) {
+            downloader.discard(config.modelId(), v);
+            rejected(new Refusal(v, crashed.get().packageSha256()), "crashed-during-install",
+                    "the process stopped " + crashes + " times while v" + v + " was being installed", true);
+        } else if (installedVersion().orElse(0L) != v) {
+            LOG.log(System.Logger.Level.WARNING, "the process stopped while v{0} was being installed; trying once more",
+                    v);
+            interrupted = new AgentMemory.Installing(v, crashed.get().packageSha256(), crashes);
+        }
+        // else: the install reached the slot store; what runs is the slot store's (and its health watch's) business
+        memory.clearInstalling();
+    }
+
     /** Publishes the latest status again (the agent does this itself on every reconnection). */
     public void resendStatus() {
         String text;
@@ -256,33 +308,72 @@ public final class GatewayAgent {
     }
 
     /**
-     * The health watch of {@code version} failed: go back to the previous model, remember {@code version} as
-     * refused, report {@code rolled-back}. Does nothing (returns false) if {@code version} is no longer active
-     * (a newer update came in the meantime).
+     * The health watch of {@code version} failed: hand the previous model to the runtime, then point the slot
+     * store back at it, remember {@code version} as refused, report {@code rolled-back}. Failing to write the slot
+     * pointer or the refusal does not undo the rollback (the runtime already runs the old model): it is logged and
+     * reported as a {@code warning} line. Does nothing (returns false) if {@code version} is no longer active (a
+     * newer update came in the meantime).
      *
      * @param why the reason reported; its first word (up to a colon or space) should be a code such as
      *            {@code health-errors}
      * @throws IllegalStateException if there is no previous model to go back to
+     * @throws IOException if the previous model cannot be read or the runtime refuses it: {@code version} keeps
+     *                     running and stays active in the slot store, the status is {@code rollback-failed}
      */
     public synchronized boolean rollback(long version, String why) throws IOException {
         SlotStore.SlotModel from = slots.active().orElseThrow(() -> new IllegalStateException("no model installed"));
         if (from.version() != version) {
             return false;
         }
-        slots.rollback();
-        SlotStore.SlotModel now = slots.active().orElseThrow();
+        long previous = slots.state().orElseThrow().previous()
+                .orElseThrow(() -> new IllegalStateException("no previous model")).version();
         Announcement a = activeAnnouncement;
-        memory.refuse(version, a != null && a.version() == version ? a.packageSha256() : AgentMemory.ANY_PACKAGE,
-                "rolled-back: " + why);
-        activeAnnouncement = null;
+        Refusal bad = new Refusal(version, a != null && a.version() == version ? a.packageSha256()
+                : AgentMemory.ANY_PACKAGE);
+        // The runtime first: until it runs the old model, the slot store and the status keep saying the bad one
+        // is active, because it is.
         try {
-            activator.activate(config.modelId(), now.version(), slots.loadActive());
+            activator.activate(config.modelId(), previous, slots.loadPrevious());
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.ERROR, "rollback to v" + now.version() + " could not be activated", e);
+            LOG.log(System.Logger.Level.ERROR, "rollback to v" + previous + " could not be activated; v" + version
+                    + " keeps running", e);
+            String warning = remember(bad, "rolled-back: " + why);
+            status("rollback-failed", version, "reason=rollback-activation-failed\ndetail=" + oneLine(why) + "; "
+                    + oneLine(String.valueOf(e.getMessage())) + "\nactive-version=" + version + warning);
+            throw e instanceof IOException io ? io : new IOException("rollback to v" + previous + " failed", e);
         }
-        status("rolled-back", version, "reason=" + oneLine(why) + "\nactive-version=" + now.version());
-        events.rolledBack(version, code(why), now.version());
+        String warning = "";
+        try {
+            slots.rollback();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "v" + previous + " runs again but the slot store still says v"
+                    + version + "; a restart would start v" + version, e);
+            warning = "\nwarning=slot-store-not-switched: " + oneLine(String.valueOf(e.getMessage()));
+        }
+        activeAnnouncement = null;
+        warning += remember(bad, "rolled-back: " + why);
+        status("rolled-back", version, "reason=" + oneLine(why) + "\nactive-version=" + previous + warning);
+        events.rolledBack(version, code(why), previous);
         return true;
+    }
+
+    /** Remembers a refusal; a failure is logged and returned as a status line (empty when remembered). */
+    private String remember(Refusal r, String reason) {
+        try {
+            memory.refuse(r.version(), r.packageSha256(), reason);
+            return "";
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot remember the refusal of v" + r.version()
+                    + "; it may be taken again after a restart", e);
+            return "\nwarning=refusal-not-remembered: " + oneLine(String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** What a refusal is about: a version, as one package (or {@link AgentMemory#ANY_PACKAGE}). */
+    private record Refusal(long version, String packageSha256) {
+        Refusal(Announcement a) {
+            this(a.version(), a.packageSha256());
+        }
     }
 
     private synchronized boolean wanted(Announcement a) {
@@ -303,6 +394,14 @@ public final class GatewayAgent {
                         + " is older than installed v" + installed + "\nactive-version=" + installed);
                 events.rejected(a.version(), "stale-version");
             }
+            return false;
+        }
+        long base = slots.active().filter(m -> m.modelId().equals(config.modelId()))
+                .map(SlotStore.SlotModel::size).orElse(0L);
+        long need = HeapBudget.estimate(a.packageSize(), base);
+        if (!heap.fits(need)) {
+            rejected(new Refusal(a), "too-large-for-memory", "installing needs about " + need
+                    + " bytes of heap (package, base and new model), " + heap.allowance() + " are available", true);
             return false;
         }
         return true;
@@ -339,7 +438,12 @@ public final class GatewayAgent {
 
     private void install(Announcement a, Path file) {
         status("verifying", a.version(), "");
+        boolean outcomeRecorded = false;
         try {
+            // Cleared once the outcome is recorded; found at a restart, it means this install killed the process.
+            memory.markInstalling(a.version(), a.packageSha256(), interrupted != null
+                    && interrupted.version() == a.version() && interrupted.packageSha256().equals(a.packageSha256())
+                    ? interrupted.earlierCrashes() : 0);
             VerificationPolicy policy = new VerificationPolicy(config.deviceClass(), config.runtimeVersion(),
                     java.util.Map.of(), config.maxPackageBytes(), config.maxModelBytes());
             Optional<byte[]> base = Optional.empty();
@@ -358,6 +462,7 @@ public final class GatewayAgent {
                 slots.rollback();
                 LOG.log(System.Logger.Level.WARNING, "OTA activation of v" + a.version() + " failed", e);
                 rejected(a, "activation-failed", String.valueOf(e.getMessage()), true);
+                outcomeRecorded = true;
                 return;
             }
             activeAnnouncement = a;
@@ -367,14 +472,25 @@ public final class GatewayAgent {
             if (!watched) {
                 events.healthPassed(a.version());
             }
+            outcomeRecorded = true;
         } catch (PackageRejectedException e) {
             rejected(a, e.reason().code(), e.getMessage(), true);
+            outcomeRecorded = true;
         } catch (ModelValidator.InvalidModelException e) {
             rejected(a, e.reason(), e.getMessage(), true);
+            outcomeRecorded = true;
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "OTA install of v" + a.version() + " failed", e);
             rejected(a, "io-error", String.valueOf(e.getMessage()), false);
+            outcomeRecorded = true;
         } finally {
+            if (outcomeRecorded) { // an Error (out of memory) leaves the marker: the next start refuses the version
+                try {
+                    memory.clearInstalling();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot clear the install marker of v" + a.version(), e);
+                }
+            }
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
@@ -385,6 +501,10 @@ public final class GatewayAgent {
 
     /** Reports a refusal; with {@code remember}, the version (as this package) is never taken again. */
     private void rejected(Announcement a, String reason, String detail, boolean remember) {
+        rejected(new Refusal(a), reason, detail, remember);
+    }
+
+    private void rejected(Refusal a, String reason, String detail, boolean remember) {
         if (remember) {
             try {
                 memory.refuse(a.version(), a.packageSha256(), reason);
@@ -400,7 +520,8 @@ public final class GatewayAgent {
     private void status(String state, long version, String extra) {
         String text = "state=" + state + "\nmodel-id=" + config.modelId() + "\nversion=" + version + "\n"
                 + (extra.isEmpty() ? "" : extra + "\n");
-        if (state.equals("active") || state.equals("rejected") || state.equals("rolled-back")) {
+        if (state.equals("active") || state.equals("rejected") || state.equals("rolled-back")
+                || state.equals("rollback-failed")) {
             try {
                 memory.rememberStatus(text);
             } catch (IOException e) {

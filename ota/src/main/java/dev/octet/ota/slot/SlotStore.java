@@ -119,6 +119,17 @@ public final class SlotStore {
     }
 
     /**
+     * The previous model's bytes (the rollback target), checked against the pointer's size and SHA-256, without
+     * switching to it: the runtime can be given the old model before the store says it is active.
+     *
+     * @throws IllegalStateException if there is no previous model
+     */
+    public byte[] loadPrevious() throws IOException {
+        State s = state.orElseThrow(() -> new IllegalStateException("no model installed"));
+        return load(s.previous().orElseThrow(() -> new IllegalStateException("no previous model")));
+    }
+
+    /**
      * Makes the previous model active again (after a failed health watch). Its bytes are checked first: if the
      * inactive slot no longer holds it (overwritten by a later, interrupted install), refuses.
      */

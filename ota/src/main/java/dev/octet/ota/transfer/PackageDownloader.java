@@ -85,6 +85,21 @@ public final class PackageDownloader {
         link.subscribe(topics.announceTo(modelId, gatewayId), 1, m -> onAnnouncement(m, gatewayId));
     }
 
+    /**
+     * Deletes what is on disk of {@code version}'s download (partial or complete): a package that must not be
+     * installed again is not found again at the next announcement or restart.
+     */
+    public synchronized void discard(String modelId, long version) throws IOException {
+        Download current = downloads.get(modelId);
+        if (current != null && current.announcement.version() == version) {
+            current.cancel();
+            downloads.remove(modelId);
+        }
+        String base = modelId + "-v" + version;
+        Files.deleteIfExists(dir.resolve(base + ".part"));
+        Files.deleteIfExists(dir.resolve(base + ".pkg"));
+    }
+
     /** Chunks written by this downloader since it started (for tests: a resumed transfer writes fewer). */
     public synchronized int chunksWritten() {
         return downloads.values().stream().mapToInt(d -> d.written).sum();
