@@ -169,7 +169,7 @@ public final class RolloutCoordinator {
                 s = WATCHING;
             } else if (s.equals("downloading")) {
                 s += " " + kv.getOrDefault("percent", "?") + "%";
-            } else if (s.equals("rejected") || s.equals("rolled-back")) {
+            } else if (s.equals("rejected") || s.equals("rolled-back") || s.equals("rollback-failed")) {
                 s += " (" + kv.getOrDefault("reason", "?") + ")";
             }
             if (s.equals(gatewayStatus.get(gateway))) {
@@ -208,7 +208,9 @@ public final class RolloutCoordinator {
 
     private long failures() {
         return gatewayStatus.values().stream()
-                .filter(s -> s.startsWith("rejected") || s.startsWith("rolled-back")).count();
+                // rollback-failed: the version failed its health watch and still runs there, the worst outcome.
+                .filter(s -> s.startsWith("rejected") || s.startsWith("rolled-back") || s.startsWith("rollback-failed"))
+                .count();
     }
 
     private void announceWave() {

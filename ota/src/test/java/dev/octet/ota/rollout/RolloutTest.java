@@ -255,6 +255,28 @@ class RolloutTest {
         }
     }
 
+    /**
+     * A gateway whose health watch failed and whose rollback then failed too still runs the bad version: the worst
+     * outcome, so it counts as a failure (the canary here: the rollout pauses before the first wave).
+     */
+    @Test
+    void a_failed_rollback_counts_as_a_failure(MosquittoBroker broker) throws Exception {
+        String sha = "0".repeat(64);
+        Announcement a = new Announcement("kws", 2, 100, sha, 100, List.of(sha));
+        MqttLink control = link(broker.uri(), "rollout");
+        MqttLink canary = link(broker.uri(), "ghost-0");
+        await().until(() -> control.isConnected() && canary.isConnected());
+        RolloutCoordinator c = RolloutCoordinator.start(control, Topics.DEFAULT, tmp.resolve("rollout.state"),
+                new RolloutPlan("kws", 2, List.of("ghost-0", "ghost-1"), List.of("ghost-0"), List.of(100), 1.0, 1), a);
+        canary.publish("octet/ghost-0/ota/status", ("state=rollback-failed\nmodel-id=kws\nversion=2\n"
+                + "reason=rollback-activation-failed\ndetail=health-outputs; no memory\nactive-version=2\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, true);
+        await().until(() -> c.state() == RolloutCoordinator.State.PAUSED);
+        assertEquals("rollback-failed (rollback-activation-failed)", c.gateways().get("ghost-0"), c.table());
+        assertEquals("pending", c.gateways().get("ghost-1"), "the next wave is never announced: " + c.table());
+        assertTrue(c.pauseReason().contains("1 gateway(s) failed"), c.pauseReason());
+    }
+
     @Test
     void the_rollout_command_runs_the_waves_to_the_end_and_status_prints_the_state(MosquittoBroker broker)
             throws Exception {

@@ -57,13 +57,14 @@ public final class ModelRunner {
      */
     public synchronized ModelHandle swap(ModelHandle next) {
         Bound bound = bind(next, inputElements, outputElements);
-        ModelHandle previous = active.getAndSet(bound).handle;
+        // Told first: a window that starts on the new model and fails at once is then counted against it, not
+        // mistaken for a late failure of the model it replaces.
         onSwap.accept(next);
-        return previous;
+        return active.getAndSet(bound).handle;
     }
 
     /**
-     * Sets who is told, after each {@link #swap}, of the model now active (the stream's health: a stream that
+     * Sets who is told, as each {@link #swap} happens (just before it takes effect), of the model becoming active (the stream's health: a stream that
      * failed on a bad model runs again on the next one). Not told of {@link #swapIf} (the same model, warmed up).
      */
     public void onSwap(Consumer<ModelHandle> listener) {
