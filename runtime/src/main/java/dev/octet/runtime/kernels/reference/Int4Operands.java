@@ -33,7 +33,7 @@ record Int4Operands(Tensor input, Tensor filter, Tensor bias, Tensor output) {
         return new Int4Operands(input, filter, bias, output);
     }
 
-    /** The shared checks plus those of both convolutions: NHWC input and output, rank-4 filter, no dimension below 1. */
+    /** The shared checks plus those of both convolutions: rank-4 input, filter and output, no dimension below 1. */
     static Int4Operands checkConv(OpContext context) {
         Int4Operands operands = check(context, "an int4 filter");
         ConvCommon.requireRank(context, operands.input, 4, "input");
