@@ -4,10 +4,6 @@ import dev.octet.runtime.kernels.Kernel;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.kernels.PreparedOp;
 import dev.octet.runtime.model.BuiltinOptions;
-import dev.octet.runtime.model.Quantization;
-import dev.octet.runtime.model.TensorType;
-import dev.octet.runtime.quant.ActivationRange;
-import dev.octet.runtime.quant.FixedPoint;
 import dev.octet.runtime.tensor.Tensor;
 
 /**
@@ -26,15 +22,9 @@ public final class Int4FullyConnected implements Kernel {
         if (options.weightsFormat() != 0) {
             throw context.unsupported("weights format " + options.weightsFormat() + " (shuffled) is not supported");
         }
-        if (context.outputCount() < 1) {
-            throw context.unsupported("no output");
-        }
-        Tensor input = context.requiredInput(0);
-        Tensor filter = context.requiredInput(1);
-        Tensor bias = context.input(2);
-        Tensor output = context.output(0);
-        ConvCommon.requireType(context, input, TensorType.INT8, "input (with int4 weights)");
-        ConvCommon.requireType(context, output, TensorType.INT8, "output (with int4 weights)");
+        Int4Operands operands = Int4Operands.check(context, "int4 weights");
+        Tensor input = operands.input();
+        Tensor filter = operands.filter();
         ConvCommon.requireRank(context, filter, 2, "weights");
         ConvCommon.requirePositiveDims(context, filter, "weights");
         ConvCommon.requirePositiveDims(context, input, "input");
@@ -57,59 +47,27 @@ public final class Int4FullyConnected implements Kernel {
         } else {
             expected = new int[] {batches, units};
         }
-        ConvCommon.requireShape(context, output, expected, "output");
-        Quantization inQ = ConvCommon.int8PerTensor(context, input, "input");
-        Quantization outQ = ConvCommon.int8PerTensor(context, output, "output");
-        int[] multipliers = new int[units];
-        int[] shifts = new int[units];
-        ConvCommon.perChannelMultipliers(inQ.scale(), w.accumulatorScales, outQ.scale(), multipliers, shifts);
-        ActivationRange range = ConvCommon.int8Activation(context, options.activation(), outQ);
-        int[] biasValues = ConvCommon.int32Bias(context, bias, units);
-        return new Op(batches, w, input, bias, output, -inQ.zeroPoint(), outQ.zeroPoint(), multipliers, shifts,
-                biasValues, range.min(), range.max());
+        ConvCommon.requireShape(context, operands.output(), expected, "output");
+        Int4Requantization rq = operands.requantization(context, w, options.activation());
+        return new Op(operands, batches, w, rq);
     }
 
-    private static final class Op implements PreparedOp {
+    private static final class Op extends PreparedInt4 {
         private final int batches;
-        private final GroupedInt4 w;
-        private final byte[] in;
-        private final int inOff;
-        private final byte[] out;
-        private final int outOff;
-        private final Tensor biasTensor;
-        private final int inputOffset;
-        private final int outputZeroPoint;
-        private final int[] multipliers;
-        private final int[] shifts;
-        private final int[] bias;
-        private final int actMin;
-        private final int actMax;
+        /** The current batch's input row with the input offset added. */
         private final int[] row;
 
-        Op(int batches, GroupedInt4 w, Tensor input, Tensor bias, Tensor output, int inputOffset,
-           int outputZeroPoint, int[] multipliers, int[] shifts, int[] biasValues, int actMin, int actMax) {
+        Op(Int4Operands operands, int batches, GroupedInt4 w, Int4Requantization rq) {
+            super(operands, w, rq);
             this.batches = batches;
-            this.w = w;
-            this.in = input.array();
-            this.inOff = input.offset();
-            this.out = output.array();
-            this.outOff = output.offset();
-            this.biasTensor = bias == null || bias.isConstant() ? null : bias;
-            this.inputOffset = inputOffset;
-            this.outputZeroPoint = outputZeroPoint;
-            this.multipliers = multipliers;
-            this.shifts = shifts;
-            this.bias = biasValues;
-            this.actMin = actMin;
-            this.actMax = actMax;
             this.row = new int[w.reduction];
         }
 
         @Override
         public void invoke() {
-            if (biasTensor != null) {
-                ConvCommon.refreshInt32(biasTensor, bias);
-            }
+            refreshBias();
+            final int[] bias = rq.bias();
+            final int inputOffset = rq.inputOffset();
             final byte[] codes = w.codes;
             final int[] ratios = w.ratios;
             final int depth = w.reduction;
@@ -133,10 +91,7 @@ public final class Int4FullyConnected implements Kernel {
                         }
                         acc += (long) ratios[oc * groups + g] * partial;
                     }
-                    int v = FixedPoint.multiplyByQuantizedMultiplier(GroupedInt4.saturate(acc),
-                            multipliers[oc], shifts[oc]) + outputZeroPoint;
-                    v = v < actMin ? actMin : (v > actMax ? actMax : v);
-                    out[outOff + b * units + oc] = (byte) v;
+                    out[outOff + b * units + oc] = rq.requantize(acc, oc);
                 }
             }
         }
