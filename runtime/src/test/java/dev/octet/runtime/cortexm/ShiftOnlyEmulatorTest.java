@@ -21,13 +21,18 @@ class ShiftOnlyEmulatorTest {
 
     /** KWS quantized with power-of-two scales: the marked model and the same model without the marker. */
     private static Model[] kwsMarkedAndUnmarked() {
-        ModelReader reader = ModelReader.withDefaults();
-        Model model = reader.read(TestModels.bytes("float/kws01_dscnn_fp32.tflite"));
         byte[] q = TestModels.bytes("testdata/kws01_sample0_int8_49x10.bin");
         float[] x = new float[q.length];
         for (int i = 0; i < q.length; i++) {
             x[i] = 0.5847029f * (q[i] - 83);
         }
+        return markedAndUnmarked("float/kws01_dscnn_fp32.tflite", x);
+    }
+
+    /** A float model quantized with power-of-two scales on one sample, marked and with the marker dropped. */
+    private static Model[] markedAndUnmarked(String floatModel, float[] x) {
+        ModelReader reader = ModelReader.withDefaults();
+        Model model = reader.read(TestModels.bytes(floatModel));
         Map<Integer, TensorStatistics> stats = Calibration.collect(model, List.of(x), ProgressListener.NONE);
         Model marked = reader.read(Quantizer.quantize(model, stats,
                 Quantizer.Options.defaults().withPowerOfTwoScales(true)).bytes());
@@ -63,6 +68,23 @@ class ShiftOnlyEmulatorTest {
             assertEquals(mul.arenaBytes(), shift.arenaBytes());
             assertEquals(mul.flashBytes(), shift.flashBytes());
             System.out.printf("KWS power-of-two scales on %s: %.3f ms shift-only, %.3f ms with the multiply%n",
+                    id, shift.latencyMs(), mul.latencyMs());
+        }
+    }
+
+    @Test
+    void autoencoder_latency_marked_and_unmarked() {
+        float[] window = new float[640];
+        for (int i = 0; i < window.length; i++) {
+            window[i] = (float) Math.sin(i * 0.1);
+        }
+        Model[] m = markedAndUnmarked("float/ad01_fc_autoencoder_fp32.tflite", window);
+        for (String id : List.of("stm32g0b1", "stm32l4r5")) {
+            DeviceProfile p = DeviceProfiles.bundled().get(id);
+            Estimate shift = CortexMEmulator.calibrated().estimate(m[0], p);
+            Estimate mul = CortexMEmulator.calibrated().estimate(m[1], p);
+            assertTrue(shift.cycles() < mul.cycles(), id);
+            System.out.printf("AD power-of-two scales on %s: %.3f ms shift-only, %.3f ms with the multiply%n",
                     id, shift.latencyMs(), mul.latencyMs());
         }
     }
