@@ -23,7 +23,7 @@ import java.util.Set;
  * <pre>
  *   cycles = a(core) x mac + b(core) x aux + memory + overhead
  *   mac      = MACs x cyclesPerMac(kernel class)                 (profile cost coefficients)
- *   aux      = outputs x requantization                          (CoreTraits; ShiftOnlyCosts for the shift-only variant)
+ *   aux      = outputs x requantization                          (CoreTraits; ShiftOnlyCosts if shift-only)
  *            + im2col: pixels x KH x (row call + KW x Cin x widen per byte)   (general convolutions)
  *            + pooled elements x pool cost, elements x elementwise / softmax cost
  *   memory   = constant bytes x flash cycles/byte                (first pass over the weights)
@@ -50,8 +50,20 @@ public final class CortexMEmulator {
         return calibration;
     }
 
-    /** Predicts latency, arena and flash of a model on a board. Gateways (Cortex-A) are refused. */
+    /**
+     * Predicts latency, arena and flash of a model on a board. Gateways (Cortex-A) are refused. A model marked as
+     * Octet's shift-only variant is costed with shift requantization ({@link ShiftOnlyCosts}), as a port of
+     * Octet's shift-only kernels would run it.
+     */
     public Estimate estimate(Model model, DeviceProfile profile) {
+        return estimate(model, profile, model.shiftOnlyRequantization());
+    }
+
+    /**
+     * {@link #estimate(Model, DeviceProfile)} with the requantization chosen: {@code shiftOnly} false costs the
+     * 32x32→64 multiply whatever the model's marker says (what stock TFLite Micro runs).
+     */
+    public Estimate estimate(Model model, DeviceProfile profile, boolean shiftOnly) {
         if (profile.isGateway()) {
             throw new IllegalArgumentException(profile.id() + " is a gateway (" + profile.core().displayName()
                     + "), not a microcontroller node");
@@ -67,7 +79,7 @@ public final class CortexMEmulator {
         Set<BuiltinOperator> kernels = EnumSet.noneOf(BuiltinOperator.class);
         double total = 0;
         // Octet's shift-only variant requantizes CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED with one shift.
-        double weightedRequant = model.shiftOnlyRequantization() ? ShiftOnlyCosts.requantCyclesPerOutput(profile)
+        double weightedRequant = shiftOnly ? ShiftOnlyCosts.requantCyclesPerOutput(profile)
                 : traits.requantCyclesPerOutput();
         for (OperatorSpec op : graph.operators()) {
             if (op.builtin() != null) {

@@ -90,6 +90,17 @@ class ShiftOnlyEmulatorTest {
     }
 
     @Test
+    void deployment_policy_judges_a_marked_model_at_the_multiply_cost_the_tflm_nodes_pay() {
+        Model[] m = kwsMarkedAndUnmarked();
+        DeploymentPolicy policy = new DeploymentPolicy(CortexMEmulator.calibrated());
+        NodeClass node = NodeClass.of("sensor", DeviceProfiles.bundled().get("stm32l4r5"), 0.25, 0.25);
+        double marked = policy.decide(DeploymentPolicy.Candidate.of("pow2", m[0]), node).estimate().latencyMs();
+        double unmarked = policy.decide(DeploymentPolicy.Candidate.of("int8", m[1]), node).estimate().latencyMs();
+        assertEquals(unmarked, marked, 1e-9);
+        assertTrue(CortexMEmulator.calibrated().estimate(m[0], node.profile()).latencyMs() < marked);
+    }
+
+    @Test
     void the_shift_does_not_depend_on_the_m0plus_multiplier_but_the_multiply_does() {
         DeviceProfile g0 = DeviceProfiles.bundled().get("stm32g0b1");
         assertEquals(1, g0.multiplierCycles());

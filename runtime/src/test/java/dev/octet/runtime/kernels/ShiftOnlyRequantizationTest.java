@@ -231,6 +231,16 @@ class ShiftOnlyRequantizationTest {
     }
 
     @Test
+    void the_marker_together_with_the_int4_marker_is_refused() {
+        byte[] both = model(Weights.random(5), CONV_OUT_SCALE, Map.of(
+                ShiftOnlyRequantization.METADATA_NAME, ShiftOnlyRequantization.encode(),
+                dev.octet.runtime.model.Int4Layout.METADATA_NAME, new dev.octet.runtime.model.Int4Layout(32).encode()));
+        ShiftOnlyFormatException e = assertThrows(ShiftOnlyFormatException.class,
+                () -> ModelReader.withDefaults().read(both));
+        assertTrue(e.getMessage().contains("together"), e.getMessage());
+    }
+
+    @Test
     void the_shift_rounds_half_up_and_differs_from_tflm_by_at_most_one() {
         assertEquals(-7, ShiftRequantization.exponentOf(0x1p-7));
         assertEquals(Integer.MIN_VALUE, ShiftRequantization.exponentOf(0.3));
