@@ -209,6 +209,30 @@ class ShiftOnlyRequantizationTest {
     }
 
     @Test
+    void invoke_of_a_marked_model_allocates_nothing() {
+        Interpreter i = Interpreter.create(ModelReader.withDefaults().read(model(Weights.random(6), CONV_OUT_SCALE,
+                MARKER)));
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        for (int k = 0; k < 2000; k++) {
+            i.invoke();
+        }
+        // A real per-invoke allocation shows in every window; a one-off JVM allocation (recompilation) does not.
+        int clean = 0;
+        long last = 0;
+        for (int window = 0; window < 100 && clean < 3; window++) {
+            long before = threads.getThreadAllocatedBytes(id);
+            for (int k = 0; k < 50; k++) {
+                i.invoke();
+            }
+            last = threads.getThreadAllocatedBytes(id) - before;
+            clean = last == 0 ? clean + 1 : 0;
+        }
+        assertEquals(3, clean, "allocated " + last + " bytes over 50 invokes");
+    }
+
+    @Test
     void marked_model_with_a_multiplier_that_is_not_a_power_of_two_is_refused_naming_the_operator() {
         Model bad = ModelReader.withDefaults().read(model(Weights.random(3), 0.3f, MARKER));
         for (KernelSelection k : List.of(KernelSelection.REFERENCE, KernelSelection.SCALAR)) {
