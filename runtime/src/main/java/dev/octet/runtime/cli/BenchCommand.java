@@ -118,6 +118,11 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %,d bytes%n%n", model, m.sizeBytes());
         m.int4Layout().ifPresent(l -> out.printf(Locale.ROOT, "weights: int4 in groups of %d (Octet's int4 variant: "
                 + "costed for an Octet int4 kernel port, not runnable by stock TFLM)%n%n", l.groupSize()));
+        if (m.shiftOnlyRequantization()) {
+            out.printf(Locale.ROOT, "requantization: shift-only (Octet's power-of-two-scale variant: costed as one "
+                    + "rounding shift per CONV_2D/DEPTHWISE_CONV_2D/FULLY_CONNECTED output, no multiply; "
+                    + "stock TFLM runs the file with its multiply, not bit-exact)%n%n");
+        }
         if (estimates.size() == 1) {
             Estimate e = estimates.get(0);
             Table t = new Table("#", "operator", "kernel", "MACs", "cycles", "ms", "share", "scratch B");

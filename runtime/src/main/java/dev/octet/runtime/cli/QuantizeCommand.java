@@ -65,7 +65,8 @@ final class QuantizeCommand implements Callable<Integer> {
     int clusters;
 
     @Option(names = "--power-of-two-scales", description = "Round every scale up to a power of two, so that "
-            + "requantization is a shift (an Octet variant: valid TFLite, but only shift-only kernels profit).")
+            + "requantization is a shift; marks the model octet.pow2.v1, which Octet runs with shift-only "
+            + "requantization (an Octet variant: valid TFLite, not bit-exact with it; docs/QUANTIZER.md).")
     boolean powerOfTwo;
 
     @Option(names = "--weights", paramLabel = "int8|int4|int4-all", defaultValue = "int8",

@@ -23,7 +23,7 @@ import java.util.Set;
  * <pre>
  *   cycles = a(core) x mac + b(core) x aux + memory + overhead
  *   mac      = MACs x cyclesPerMac(kernel class)                 (profile cost coefficients)
- *   aux      = outputs x requantization                          (CoreTraits)
+ *   aux      = outputs x requantization                          (CoreTraits; ShiftOnlyCosts if shift-only)
  *            + im2col: pixels x KH x (row call + KW x Cin x widen per byte)   (general convolutions)
  *            + pooled elements x pool cost, elements x elementwise / softmax cost
  *   memory   = constant bytes x flash cycles/byte                (first pass over the weights)
@@ -50,8 +50,20 @@ public final class CortexMEmulator {
         return calibration;
     }
 
-    /** Predicts latency, arena and flash of a model on a board. Gateways (Cortex-A) are refused. */
+    /**
+     * Predicts latency, arena and flash of a model on a board. Gateways (Cortex-A) are refused. A model marked as
+     * Octet's shift-only variant is costed with shift requantization ({@link ShiftOnlyCosts}), as a port of
+     * Octet's shift-only kernels would run it.
+     */
     public Estimate estimate(Model model, DeviceProfile profile) {
+        return estimate(model, profile, model.shiftOnlyRequantization());
+    }
+
+    /**
+     * {@link #estimate(Model, DeviceProfile)} with the requantization chosen: {@code shiftOnly} false costs the
+     * 32x32→64 multiply whatever the model's marker says (what stock TFLite Micro runs).
+     */
+    public Estimate estimate(Model model, DeviceProfile profile, boolean shiftOnly) {
         if (profile.isGateway()) {
             throw new IllegalArgumentException(profile.id() + " is a gateway (" + profile.core().displayName()
                     + "), not a microcontroller node");
@@ -66,12 +78,15 @@ public final class CortexMEmulator {
         List<LayerEstimate> layers = new ArrayList<>();
         Set<BuiltinOperator> kernels = EnumSet.noneOf(BuiltinOperator.class);
         double total = 0;
+        // Octet's shift-only variant requantizes CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED with one shift.
+        double weightedRequant = shiftOnly ? ShiftOnlyCosts.requantCyclesPerOutput(profile)
+                : traits.requantCyclesPerOutput();
         for (OperatorSpec op : graph.operators()) {
             if (op.builtin() != null) {
                 kernels.add(op.builtin());
             }
-            LayerEstimate layer = layer(graph, op, c, traits, Int4Costs.of(profile), scale, dataCache,
-                    arena.scratchBytes()[op.index()]);
+            LayerEstimate layer = layer(graph, op, c, traits, weightedRequant, Int4Costs.of(profile), scale,
+                    dataCache, arena.scratchBytes()[op.index()]);
             layers.add(layer);
             total += layer.cycles();
         }
@@ -119,8 +134,10 @@ public final class CortexMEmulator {
         }
     }
 
+    /** @param weightedRequant cycles to requantize one output of a CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED */
     private static LayerEstimate layer(Subgraph graph, OperatorSpec op, CostCoefficients c, CoreTraits t,
-                                       Int4Costs int4, Calibration.Factors scale, long dataCache, long scratch) {
+                                       double weightedRequant, Int4Costs int4, Calibration.Factors scale,
+                                       long dataCache, long scratch) {
         KernelClass kind = classify(graph, op);
         long macs = ModelSummary.macs(graph, op);
         TensorSpec out = op.outputCount() > 0 && op.output(0) >= 0 ? graph.tensor(op.output(0)) : null;
@@ -136,28 +153,28 @@ public final class CortexMEmulator {
         switch (kind) {
             case CONV_1X1 -> {
                 mac = macs * c.conv1x1CyclesPerMac();
-                aux = outElems * t.requantCyclesPerOutput();
+                aux = outElems * weightedRequant;
             }
             case CONV, CONV_FEW_CHANNELS -> {
                 int kh = w.length == 4 ? w[1] : 1;
                 int kw = w.length == 4 ? w[2] : 1;
                 int cin = w.length == 4 ? w[3] : 1;
                 mac = macs * c.convCyclesPerMac();
-                aux = outElems * t.requantCyclesPerOutput()
+                aux = outElems * weightedRequant
                         + pixels * kh * (t.im2colRowCycles() + (double) kw * cin * t.im2colCyclesPerByte());
             }
             case DEPTHWISE_3X3 -> {
                 mac = macs * c.depthwise3x3CyclesPerMac();
-                aux = outElems * t.requantCyclesPerOutput();
+                aux = outElems * weightedRequant;
             }
             // The generic depthwise kernel has no SIMD inner loop: about twice the 3x3 kernel's cost per MAC.
             case DEPTHWISE -> {
                 mac = macs * 2 * c.depthwise3x3CyclesPerMac();
-                aux = outElems * t.requantCyclesPerOutput();
+                aux = outElems * weightedRequant;
             }
             case FULLY_CONNECTED -> {
                 mac = macs * c.fullyConnectedCyclesPerMac();
-                aux = outElems * t.requantCyclesPerOutput();
+                aux = outElems * weightedRequant;
             }
             case POOLING -> {
                 mac = 0;

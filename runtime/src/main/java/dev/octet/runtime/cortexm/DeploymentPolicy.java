@@ -14,7 +14,8 @@ import java.util.OptionalDouble;
  * candidate models. A model is pushed only if, by the emulator's prediction, its arena fits the SRAM left after
  * the class's headroom, its flash (model plus code) fits the flash left after headroom, its latency meets the
  * deadline, and its energy per inference meets the budget (each check only when the class sets it). Octet's int4
- * variant (docs/INT4.md) is always held: TFLite Micro nodes cannot run it.
+ * variant (docs/INT4.md) is always held: TFLite Micro nodes cannot run it. Octet's shift-only variant is judged
+ * with the multiply requantization TFLite Micro runs it with (docs/QUANTIZER.md, "Power-of-two scales").
  *
  * <p>Among candidates that may be pushed the best is the one with the highest declared accuracy (a candidate
  * without a declared accuracy ranks below any with one), then the highest priority, then the lowest predicted
@@ -65,7 +66,9 @@ public final class DeploymentPolicy {
 
     /** Push or hold one model, with the reasons (the failed checks on hold; the margins on push). */
     public Decision decide(Candidate candidate, NodeClass node) {
-        Estimate e = emulator.estimate(candidate.model(), node.profile());
+        // The nodes run stock TFLite Micro: a shift-only model (valid TFLite) runs there with the multiply, so it
+        // is judged at that cost (and computes TFLM's bytes, which may differ from the gateway's by 1 LSB).
+        Estimate e = emulator.estimate(candidate.model(), node.profile(), false);
         List<String> failed = new ArrayList<>();
         List<String> passed = new ArrayList<>();
         long arenaBudget = node.arenaBudgetBytes();

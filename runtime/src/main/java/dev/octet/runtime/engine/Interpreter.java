@@ -72,7 +72,9 @@ public final class Interpreter {
     }
 
     private PreparedOp prepare(OperatorSpec op, InterpreterOptions options) {
-        OpContext context = new BoundOpContext(op, tensors, options.kernelConfig());
+        // The shift-only marker is the model's declaration of its arithmetic, so it overrides the options.
+        KernelConfig config = options.kernelConfig().withShiftOnlyRequantization(model.shiftOnlyRequantization());
+        OpContext context = new BoundOpContext(op, tensors, config);
         try {
             return options.registry().kernelFor(op).prepare(context);
         } catch (UnsupportedModelException | ModelFormatException e) {

@@ -14,6 +14,7 @@ public final class Model {
     private final List<Subgraph> subgraphs;
     private final List<SignatureDef> signatures;
     private final Int4Layout int4Layout;
+    private final boolean shiftOnlyRequantization;
 
     public Model(byte[] bytes, int schemaVersion, String description, List<OperatorCode> operatorCodes,
                  List<Subgraph> subgraphs, List<SignatureDef> signatures) {
@@ -23,7 +24,19 @@ public final class Model {
     /** @param int4Layout the layout of Octet's int4 variant when the model carries its marker, else null */
     public Model(byte[] bytes, int schemaVersion, String description, List<OperatorCode> operatorCodes,
                  List<Subgraph> subgraphs, List<SignatureDef> signatures, Int4Layout int4Layout) {
+        this(bytes, schemaVersion, description, operatorCodes, subgraphs, signatures, int4Layout, false);
+    }
+
+    /**
+     * @param int4Layout the layout of Octet's int4 variant when the model carries its marker, else null
+     * @param shiftOnlyRequantization whether the model carries the marker of Octet's shift-only variant
+     *        ({@link ShiftOnlyRequantization})
+     */
+    public Model(byte[] bytes, int schemaVersion, String description, List<OperatorCode> operatorCodes,
+                 List<Subgraph> subgraphs, List<SignatureDef> signatures, Int4Layout int4Layout,
+                 boolean shiftOnlyRequantization) {
         this.int4Layout = int4Layout;
+        this.shiftOnlyRequantization = shiftOnlyRequantization;
         this.bytes = bytes;
         this.schemaVersion = schemaVersion;
         this.description = description == null ? "" : description;
@@ -69,5 +82,13 @@ public final class Model {
     /** The int4 layout when the model is Octet's int4 variant (metadata {@value Int4Layout#METADATA_NAME}). */
     public java.util.Optional<Int4Layout> int4Layout() {
         return java.util.Optional.ofNullable(int4Layout);
+    }
+
+    /**
+     * Whether the model is Octet's shift-only variant (metadata {@value ShiftOnlyRequantization#METADATA_NAME}):
+     * CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED requantize with one rounding shift, not bit-exact with TFLite.
+     */
+    public boolean shiftOnlyRequantization() {
+        return shiftOnlyRequantization;
     }
 }

@@ -210,6 +210,8 @@ public final class ModelReader {
         private Vector buffers;
         /** The int4 layout when the model carries Octet's int4 marker, else null. */
         private Int4Layout int4;
+        /** Whether the model carries the marker of Octet's shift-only variant. */
+        private boolean shiftOnly;
 
         Parse(byte[] bytes, ModelLimits limits) {
             this.bytes = bytes;
@@ -255,12 +257,12 @@ public final class ModelReader {
                 subgraphs.add(subgraph(subgraphTables.getTable(i, "subgraph " + i), codes));
             }
             List<SignatureDef> signatures = signatures(root, subgraphs);
-            return new Model(bytes, (int) version, description, codes, subgraphs, signatures, int4);
+            return new Model(bytes, (int) version, description, codes, subgraphs, signatures, int4, shiftOnly);
         }
 
         /**
          * The layout from the {@value Int4Layout#METADATA_NAME} metadata entry, or null when there is none. Other
-         * metadata entries are not read (their buffer indices are still checked).
+         * metadata entries are not read (their buffer indices are still checked), except the shift-only marker.
          */
         private Int4Layout int4Layout(Table root) {
             Vector entries = root.getVector(MODEL_METADATA, 4);
@@ -288,7 +290,20 @@ public final class ModelReader {
                     }
                     ByteSlice data = buffer == 0 ? null : bufferData((int) buffer);
                     found = Int4Layout.parse(data == null ? new byte[0] : data.toArray());
+                } else if (ShiftOnlyRequantization.METADATA_NAME.equals(name)) {
+                    if (shiftOnly) {
+                        throw new ShiftOnlyFormatException(m.where(METADATA_NAME) + ": '" + name
+                                + "' appears twice");
+                    }
+                    ByteSlice data = buffer == 0 ? null : bufferData((int) buffer);
+                    ShiftOnlyRequantization.parse(data == null ? new byte[0] : data.toArray());
+                    shiftOnly = true;
                 }
+            }
+            if (found != null && shiftOnly) {
+                // The int4 kernels rescale group partials with multiplies; the two variants do not combine.
+                throw new ShiftOnlyFormatException("metadata: '" + ShiftOnlyRequantization.METADATA_NAME
+                        + "' and '" + Int4Layout.METADATA_NAME + "' together: the shift-only variant has no int4 form");
             }
             return found;
         }

@@ -168,4 +168,25 @@ class BenchCommandTest {
         assertEquals(0, r.exit, r.err);
         assertEquals("my-board", new ObjectMapper().readTree(r.out).get("profiles").get(0).get("profile").asText());
     }
+
+    @Test
+    void notes_the_shift_only_variant_of_a_power_of_two_scale_model() throws Exception {
+        dev.octet.runtime.model.Model f = dev.octet.runtime.model.ModelReader.withDefaults().read(
+                TestModels.bytes("float/ad01_fc_autoencoder_fp32.tflite"));
+        float[] window = new float[640];
+        for (int i = 0; i < window.length; i++) {
+            window[i] = (float) Math.sin(i * 0.1);
+        }
+        var stats = dev.octet.runtime.quant.calibration.Calibration.collect(f, java.util.List.of(window),
+                dev.octet.runtime.quant.calibration.ProgressListener.NONE);
+        Path marked = tmp.resolve("ad_pow2.tflite");
+        Files.write(marked, dev.octet.runtime.quant.ptq.Quantizer.quantize(f, stats,
+                dev.octet.runtime.quant.ptq.Quantizer.Options.defaults().withPowerOfTwoScales(true)).bytes());
+        Result r = run("bench", marked.toString(), "--profile", "stm32g0b1");
+        assertEquals(0, r.exit, r.err);
+        assertTrue(r.out.contains("requantization: shift-only"), r.out);
+        assertFalse(run("bench", kws(), "--profile", "stm32g0b1").out.contains("shift-only"));
+        System.out.println(r.out);
+        System.out.println(run("bench", marked.toString(), "--profile", "stm32l4r5").out);
+    }
 }

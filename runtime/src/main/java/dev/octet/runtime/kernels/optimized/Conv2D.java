@@ -31,6 +31,9 @@ public final class Conv2D extends OverReference {
 
     @Override
     PreparedOp prepareFast(OpContext context) {
+        if (context.config().shiftOnlyRequantization()) {
+            return null; // Octet's shift-only variant runs the reference kernel's rounding shift
+        }
         Plan plan = plan(context);
         return plan == null ? null : backend.conv(plan);
     }

@@ -25,6 +25,9 @@ public final class DepthwiseConv2D extends OverReference {
 
     @Override
     PreparedOp prepareFast(OpContext context) {
+        if (context.config().shiftOnlyRequantization()) {
+            return null; // Octet's shift-only variant runs the reference kernel's rounding shift
+        }
         BuiltinOptions.DepthwiseConv2D options = context.options(BuiltinOptions.DepthwiseConv2D.class);
         ConvSetup setup = ConvSetup.plan(context, true, options.strideH(), options.strideW(), options.dilationH(),
                 options.dilationW(), options.activation());

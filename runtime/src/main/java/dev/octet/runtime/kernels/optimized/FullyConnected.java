@@ -31,6 +31,9 @@ public final class FullyConnected extends OverReference {
 
     @Override
     PreparedOp prepareFast(OpContext context) {
+        if (context.config().shiftOnlyRequantization()) {
+            return null; // Octet's shift-only variant runs the reference kernel's rounding shift
+        }
         Tensor input = context.input(0);
         Tensor filter = context.input(1);
         Tensor bias = context.input(2);

@@ -3,11 +3,15 @@ package dev.octet.runtime.kernels.reference;
 import dev.octet.runtime.kernels.OpContext;
 import dev.octet.runtime.model.Activation;
 import dev.octet.runtime.model.BuiltinOptions;
+import dev.octet.runtime.model.OperatorSpec;
 import dev.octet.runtime.model.Quantization;
+import dev.octet.runtime.model.ShiftOnlyFormatException;
+import dev.octet.runtime.model.ShiftOnlyRequantization;
 import dev.octet.runtime.model.TensorType;
 import dev.octet.runtime.quant.ActivationRange;
 import dev.octet.runtime.quant.FixedPoint;
 import dev.octet.runtime.quant.QuantizedMultiplier;
+import dev.octet.runtime.quant.ShiftRequantization;
 import dev.octet.runtime.tensor.Tensor;
 import java.util.Arrays;
 
@@ -122,6 +126,29 @@ final class ConvCommon {
             multipliers[c] = m.multiplier();
             shifts[c] = m.shift();
         }
+    }
+
+    /**
+     * The exponents {@code e[c]} with {@code (double) inputScale · (double) filterScale[c] / (double) outputScale
+     * == 2^e[c]}, for Octet's shift-only variant (the model's marker promises them).
+     *
+     * @throws ShiftOnlyFormatException naming the operator and channel when a multiplier is not a power of two
+     */
+    static int[] powerOfTwoExponents(OpContext context, float inputScale, float[] filterScales, float outputScale) {
+        int[] exponents = new int[filterScales.length];
+        for (int c = 0; c < filterScales.length; c++) {
+            double effective = (double) inputScale * (double) filterScales[c] / (double) outputScale;
+            int e = ShiftRequantization.exponentOf(effective);
+            if (e == Integer.MIN_VALUE) {
+                OperatorSpec op = context.operator();
+                throw new ShiftOnlyFormatException("operator " + op.index() + " (" + op.name() + "): the model is "
+                        + "marked '" + ShiftOnlyRequantization.METADATA_NAME + "' (shift-only requantization) but "
+                        + "channel " + c + "'s multiplier " + inputScale + " * " + filterScales[c] + " / "
+                        + outputScale + " = " + effective + " is not a power of two");
+            }
+            exponents[c] = e;
+        }
+        return exponents;
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.octet.runtime.model.Quantization;
 import dev.octet.runtime.model.TensorType;
 import dev.octet.runtime.quant.ActivationRange;
 import dev.octet.runtime.quant.FixedPoint;
+import dev.octet.runtime.quant.ShiftRequantization;
 import dev.octet.runtime.quant.QuantizedMultiplier;
 import dev.octet.runtime.tensor.LittleEndian;
 import dev.octet.runtime.tensor.Tensor;
@@ -148,11 +149,14 @@ public final class FullyConnected implements Kernel {
             Arrays.fill(multipliers, m.multiplier());
             Arrays.fill(shifts, m.shift());
         }
+        // Octet's shift-only variant defines its own rounding, whichever reference the options name.
+        int[] exponents = context.config().shiftOnlyRequantization()
+                ? ConvCommon.powerOfTwoExponents(context, inScale, filterScales, outScale) : null;
         ActivationRange range = ConvCommon.int8Activation(context, options.activation(), outQ);
         int[] biasValues = ConvCommon.int32Bias(context, bias, units);
         return new Int8(batches, units, depth, input, filter, bias, output, -inQ.zeroPoint(), weightsOffset,
-                outQ.zeroPoint(), semantics == ReferenceSemantics.TFLITE, multipliers, shifts, effectiveScales,
-                biasValues, range.min(), range.max());
+                outQ.zeroPoint(), exponents == null && semantics == ReferenceSemantics.TFLITE, multipliers, shifts,
+                exponents, effectiveScales, biasValues, range.min(), range.max());
     }
 
     /**
@@ -189,6 +193,8 @@ public final class FullyConnected implements Kernel {
         private final boolean floatRequantization;
         private final int[] multipliers;
         private final int[] shifts;
+        /** The shift-only variant's exponents ({@link ShiftRequantization#scale}), or null. */
+        private final int[] exponents;
         private final double[] effectiveScales;
         private final int[] bias;
         private final int actMin;
@@ -198,7 +204,7 @@ public final class FullyConnected implements Kernel {
 
         Int8(int batches, int units, int depth, Tensor input, Tensor filter, Tensor bias, Tensor output,
              int inputOffset, int weightsOffset, int outputZeroPoint, boolean floatRequantization, int[] multipliers,
-             int[] shifts, double[] effectiveScales, int[] biasValues, int actMin, int actMax) {
+             int[] shifts, int[] exponents, double[] effectiveScales, int[] biasValues, int actMin, int actMax) {
             this.batches = batches;
             this.units = units;
             this.depth = depth;
@@ -215,6 +221,7 @@ public final class FullyConnected implements Kernel {
             this.floatRequantization = floatRequantization;
             this.multipliers = multipliers;
             this.shifts = shifts;
+            this.exponents = exponents;
             this.effectiveScales = effectiveScales;
             this.bias = biasValues;
             this.actMin = actMin;
@@ -252,7 +259,10 @@ public final class FullyConnected implements Kernel {
                     }
                     acc += bias[oc];
                     int v;
-                    if (floatRequantization) {
+                    if (exponents != null) {
+                        v = ShiftRequantization.scale(acc, exponents[oc]) + outputZeroPoint;
+                        v = v < actMin ? actMin : (v > actMax ? actMax : v);
+                    } else if (floatRequantization) {
                         v = roundToInt((double) acc * effectiveScales[oc]);
                         long lv = (long) v + outputZeroPoint;
                         v = lv < actMin ? actMin : (lv > actMax ? actMax : (int) lv);

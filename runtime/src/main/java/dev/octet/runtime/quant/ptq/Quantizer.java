@@ -4,6 +4,7 @@ import dev.octet.runtime.model.Activation;
 import dev.octet.runtime.model.BuiltinOperator;
 import dev.octet.runtime.model.BuiltinOptions;
 import dev.octet.runtime.model.Int4Layout;
+import dev.octet.runtime.model.ShiftOnlyRequantization;
 import dev.octet.runtime.model.Model;
 import dev.octet.runtime.model.OperatorSpec;
 import dev.octet.runtime.model.Quantization;
@@ -55,8 +56,10 @@ public final class Quantizer {
      *                 ({@link WeightClustering}); 0 leaves the weights as quantized
      * @param powerOfTwoScales round every activation and weight scale up to a power of two, so that every
      *                 requantization multiplier {@code s_in · s_w / s_out} is a power of two: a pure shift on
-     *                 cores without a fast multiplier. The file is still valid TFLite; the benefit needs a
-     *                 shift-only kernel, which TFLite does not have (an Octet variant)
+     *                 cores without a fast multiplier. The model carries the {@code octet.pow2.v1} marker
+     *                 ({@link ShiftOnlyRequantization}): Octet runs CONV_2D, DEPTHWISE_CONV_2D and
+     *                 FULLY_CONNECTED with one rounding shift, not bit-exact with TFLite (an Octet variant; the
+     *                 file itself is still valid TFLite)
      * @param perTensor calibrators for particular activation tensors, by tensor name, overriding {@code calibrator}
      */
     public record Options(Calibrator calibrator, boolean floatIo, boolean perChannelFc, int clusters,
@@ -420,9 +423,13 @@ public final class Quantizer {
         String description = "Octet post-training quantization ("
                 + options.calibrator().name().toLowerCase(java.util.Locale.ROOT)
                 + (anyInt4 ? ", int4 weights in groups of " + weightFormat.groupSize()
-                        + ": Octet variant, not TFLite-compatible" : "") + ") of: " + model.description();
+                        + ": Octet variant, not TFLite-compatible" : "")
+                + (options.powerOfTwoScales() ? ", power-of-two scales, shift-only requantization: Octet variant, "
+                        + "not bit-exact with TFLite" : "") + ") of: " + model.description();
         Map<String, byte[]> metadata = anyInt4
-                ? Map.of(Int4Layout.METADATA_NAME, new Int4Layout(weightFormat.groupSize()).encode()) : Map.of();
+                ? Map.of(Int4Layout.METADATA_NAME, new Int4Layout(weightFormat.groupSize()).encode())
+                : options.powerOfTwoScales()
+                        ? Map.of(ShiftOnlyRequantization.METADATA_NAME, ShiftOnlyRequantization.encode()) : Map.of();
         byte[] bytes = TfliteModelWriter.write(description, graph.name(), defs, ops, new int[] {in}, new int[] {out},
                 metadata);
         return new Result(bytes, int8Of, layers);
