@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * <p>Persistence: the slot store is the source of truth for the active model (and the installed version used
  * for replay protection); the download directory holds the partial transfer; {@link AgentMemory} keeps the
  * versions refused or rolled back (never taken again from a retained announcement, unless re-published as a
- * different package) and the last final status. After a restart the agent reports that status again (or the
+ * different package), the last final status, and the markers of an install, a health watch and a rollback under
+ * way (so that a restart finishes what the process was doing). After a restart the agent reports that status again (or the
  * active model, if the slot store moved on) and resumes the download from the retained announcement. After
  * every reconnection it publishes its latest status again, so the retained topic shows the truth even after the
  * broker lost it.
@@ -555,6 +556,10 @@ public final class GatewayAgent {
                 boolean installedAfterAll = false;
                 try {
                     slots = SlotStore.open(config.stateDir().resolve("slots"));
+                } catch (IOException | RuntimeException reopenFailure) {
+                    LOG.log(System.Logger.Level.ERROR, "cannot reopen the slot store", reopenFailure);
+                }
+                try {
                     SlotStore.SlotModel now = slots.active().orElseThrow();
                     installedAfterAll = now.version() == version;
                     if (!installedAfterAll) {
@@ -574,6 +579,9 @@ public final class GatewayAgent {
                     outcomeRecorded = true;
                     return;
                 }
+            }
+            if (watched && !watchedBefore.isEmpty()) {
+                restoreWatching(List.of(version)); // an earlier version's watch ends with it (as the runtime's does)
             }
             activeAnnouncement = a;
             status("active", a.version(), activeExtra(a.version(), watched ? HEALTH_WATCHING : HEALTH_PASSED));

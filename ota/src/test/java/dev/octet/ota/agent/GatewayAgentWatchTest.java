@@ -220,6 +220,24 @@ class GatewayAgentWatchTest {
     }
 
     @Test
+    void a_slot_store_that_cannot_take_the_activated_model_gets_the_old_model_put_back(MosquittoBroker broker)
+            throws Exception {
+        try (MqttLink pub = link(broker.uri(), "publisher"); MqttLink gw = link(broker.uri(), "gw-w")) {
+            await().until(() -> pub.isConnected() && gw.isConnected());
+            subscribe(gw);
+            GatewayAgent agent = agent(gw, stateDir(), (m, b) -> { }, watchingRuntime(version -> { }));
+            agent.start();
+            Files.createDirectories(stateDir().resolve("slots").resolve("active.tmp").resolve("x")); // full disk
+            publishFile(pub, 2, pack(2, variant(26)));
+            awaitStatus("rejected", 2, "reason=io-error\ndetail=slot store install failed: ");
+            assertEquals(List.of("activate 2", "restore 1"), calls, "v1 runs again, unwatched");
+            assertEquals(1, agent.installedVersion().orElseThrow());
+            assertTrue(agent.latestStatus().contains("\nactive-version=1\n"), agent.latestStatus());
+            assertFalse(Files.exists(stateDir().resolve("watching")));
+        }
+    }
+
+    @Test
     void a_refusal_during_the_watch_does_not_end_it_and_a_restart_watches_again_until_the_verdict(
             MosquittoBroker broker) throws Exception {
         byte[] v3 = variant(24);
