@@ -383,6 +383,9 @@ public final class GatewayAgent {
                     + oneLine(String.valueOf(e.getMessage())) + "\nactive-version=" + version + warning);
             throw e instanceof IOException io ? io : new IOException("rollback to v" + previous + " failed", e);
         }
+        // Refused before the slot store moves: a death after the switch must not let the retained announcement
+        // bring the version back (before the switch, the rolling-back marker makes the next start finish this).
+        String notRemembered = remember(bad, "rolled-back: " + why);
         String warning = "";
         try {
             slots.rollback();
@@ -397,7 +400,7 @@ public final class GatewayAgent {
             warning = "\nwarning=slot-store-not-switched: " + oneLine(String.valueOf(e.getMessage()));
         }
         activeAnnouncement = null;
-        warning += remember(bad, "rolled-back: " + why);
+        warning += notRemembered;
         status("rolled-back", version, "reason=" + oneLine(why) + "\nactive-version=" + previous + warning);
         events.rolledBack(version, code(why), previous);
         return true;
