@@ -134,17 +134,20 @@ final class AgentMemory {
         return versions;
     }
 
-    /** Replaces the versions being watched (durably; an empty list deletes the marker). */
+    /**
+     * Whether the {@code watching} marker was ever written: state from a version of the agent without it (which
+     * kept the pending watch only in the status text) has none, and {@link GatewayAgent#healthPending} then reads
+     * the status as that version did.
+     */
+    synchronized boolean watchingKnown() {
+        return Files.exists(watchingFile);
+    }
+
+    /** Replaces the versions being watched (durably; an empty list leaves an empty marker: none pending). */
     synchronized void watching(java.util.List<Long> versions) throws IOException {
-        if (versions.isEmpty()) {
-            if (Files.deleteIfExists(watchingFile)) {
-                syncDirectory(watchingFile.getParent());
-            }
-            return;
-        }
         StringBuilder text = new StringBuilder();
         versions.forEach(v -> text.append(v).append(' '));
-        writeDurably(watchingFile, text.toString().trim() + "\n");
+        writeDurably(watchingFile, versions.isEmpty() ? "" : text.toString().trim() + "\n");
     }
 
     /** A rollback of a version whose slot store switch has not happened (yet). */

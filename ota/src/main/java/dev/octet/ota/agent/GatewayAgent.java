@@ -264,6 +264,12 @@ public final class GatewayAgent {
         if (installed.isEmpty() || memory.rollingBack().map(r -> r.version() == installed.get()).orElse(false)) {
             return Optional.empty();
         }
+        if (!memory.watchingKnown()) { // state written before the marker existed: the status text tells
+            Optional<String> remembered = memory.lastStatus();
+            return remembered.isPresent() && remembered.get().startsWith("state=active\n")
+                    && remembered.get().contains("\nactive-version=" + installed.get() + "\n")
+                    && remembered.get().contains(HEALTH_WATCHING) ? installed : Optional.empty();
+        }
         return memory.watching().contains(installed.get()) ? installed : Optional.empty();
     }
 

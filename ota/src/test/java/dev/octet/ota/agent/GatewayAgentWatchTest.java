@@ -144,6 +144,12 @@ class GatewayAgentWatchTest {
                 .get(5, TimeUnit.SECONDS);
     }
 
+    /** The versions the watch marker lists ("" for none or no marker). */
+    private static String marker(Path state) throws IOException {
+        Path f = state.resolve("watching");
+        return Files.exists(f) ? Files.readString(f).trim() : "";
+    }
+
     private static Optional<Long> slotVersion(Path state) throws IOException {
         return SlotStore.open(state.resolve("slots")).active().map(SlotStore.SlotModel::version);
     }
@@ -192,7 +198,6 @@ class GatewayAgentWatchTest {
             GatewayAgent restarted = agent(gw, snapshot, (m, b) -> { }, watchingRuntime(version -> { }));
             assertEquals(Optional.empty(), restarted.healthPending(), "v1 runs; v2 never did after the restart");
             restarted.start();
-            assertFalse(Files.exists(snapshot.resolve("watching")), "the stale v2 marker is dropped");
             await().until(() -> calls.contains("activate 2")); // retried from the retained announcement
             awaitLatest(restarted, "active", 2, "active-version=2\nhealth=watching");
             assertEquals(List.of("activate 2"), calls);
@@ -214,7 +219,7 @@ class GatewayAgentWatchTest {
             awaitStatus("rejected", 2, "reason=activation-failed\ndetail=no memory for the interpreters\n"
                     + "active-version=1");
             assertEquals(1, slotVersion(stateDir()).orElseThrow(), "the store never named v2");
-            assertFalse(Files.exists(stateDir().resolve("watching")));
+            assertEquals("", marker(stateDir()), "no watch pending");
             assertFalse(Files.exists(stateDir().resolve("installing")));
         }
     }
@@ -233,7 +238,7 @@ class GatewayAgentWatchTest {
             assertEquals(List.of("activate 2", "restore 1"), calls, "v1 runs again, unwatched");
             assertEquals(1, agent.installedVersion().orElseThrow());
             assertTrue(agent.latestStatus().contains("\nactive-version=1\n"), agent.latestStatus());
-            assertFalse(Files.exists(stateDir().resolve("watching")));
+            assertEquals("", marker(stateDir()), "no watch pending");
         }
     }
 
@@ -268,7 +273,7 @@ class GatewayAgentWatchTest {
             awaitLatest(restarted, "active", 2, "active-version=2\nhealth=watching");
             assertTrue(restarted.healthPassed(2));
             awaitStatus("active", 2, "active-version=2\nhealth=passed");
-            assertFalse(Files.exists(stateDir().resolve("watching")), "cleared by the verdict");
+            assertEquals("", marker(stateDir()), "cleared by the verdict");
         }
         statuses.clear();
         try (MqttLink gw = link(broker.uri(), "gw-w")) {
@@ -315,6 +320,25 @@ class GatewayAgentWatchTest {
             assertEquals(1, slotVersion(stateDir()).orElseThrow());
             assertFalse(Files.exists(stateDir().resolve("rolling-back")));
             assertFalse(statuses.stream().anyMatch(s -> s.contains("health=passed")), statuses.toString());
+        }
+    }
+
+    @Test
+    void state_from_before_the_marker_keeps_a_watch_the_status_says_is_pending(MosquittoBroker broker)
+            throws Exception {
+        try (MqttLink gw = link(broker.uri(), "gw-w")) {
+            await().until(gw::isConnected);
+            agent(gw, stateDir(), (m, b) -> { }, watchingRuntime(version -> { })); // the baseline, v1
+            SlotStore.open(stateDir().resolve("slots")).install("kws", 2, variant(27));
+            new AgentMemory(stateDir()).rememberStatus("state=active\nmodel-id=kws\nversion=2\nactive-version=2"
+                    + GatewayAgent.HEALTH_WATCHING + "\n");
+            GatewayAgent upgraded = new GatewayAgent(config(stateDir()), gw, (m, b) -> { },
+                    watchingRuntime(version -> { }), () -> 1L << 30);
+            assertEquals(Optional.of(2L), upgraded.healthPending());
+            upgraded.start();
+            awaitLatest(upgraded, "active", 2, "active-version=2\nhealth=watching");
+            assertTrue(upgraded.healthPassed(2));
+            assertEquals(Optional.empty(), upgraded.healthPending(), "the verdict is in the marker now");
         }
     }
 
