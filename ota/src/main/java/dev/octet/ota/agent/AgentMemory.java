@@ -24,6 +24,11 @@ import java.util.Optional;
  * {@code installing}: {@code <version> <package-sha256> <earlier-crashes>} while a package is verified,
  * validated, installed and activated; found at start, it means the process died during that install (an
  * out-of-memory exit, a power cut).
+ * {@code watching}: the versions whose health watch has no verdict yet (space-separated; the one being installed is
+ * added before it can run, so a version that was ever run is watched until {@code healthPassed} or a rollback
+ * removes it, whatever status overwrote the {@code status} file since).
+ * {@code rolling-back}: {@code <version> <reason>} from the start of a rollback until the slot store names the
+ * previous model again: found at start with that version still active, the rollback is done again.
  */
 final class AgentMemory {
     /** Matches every package of a version (a rollback whose package is not known after a restart). */
@@ -32,6 +37,8 @@ final class AgentMemory {
     private final Path refusedFile;
     private final Path statusFile;
     private final Path installingFile;
+    private final Path watchingFile;
+    private final Path rollingBackFile;
     /** version → package SHA-256 (or {@link #ANY_PACKAGE}) → reason, in file order. */
     private final Map<String, String> refused = new LinkedHashMap<>();
 
@@ -40,6 +47,10 @@ final class AgentMemory {
         this.refusedFile = dir.resolve("refused");
         this.statusFile = dir.resolve("status");
         this.installingFile = dir.resolve("installing");
+        this.watchingFile = dir.resolve("watching");
+        this.rollingBackFile = dir.resolve("rolling-back");
+        Files.deleteIfExists(tmp(watchingFile));
+        Files.deleteIfExists(tmp(rollingBackFile));
         Files.deleteIfExists(tmp(refusedFile));
         Files.deleteIfExists(tmp(statusFile));
         Files.deleteIfExists(tmp(installingFile));
@@ -104,6 +115,65 @@ final class AgentMemory {
                     Integer.parseInt(parts[2]))) : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty(); // cannot be half-written (atomic replace); not ours if unreadable
+        }
+    }
+
+    /** The versions whose health watch has not reached a verdict (oldest first; usually one). */
+    synchronized java.util.List<Long> watching() throws IOException {
+        if (!Files.exists(watchingFile)) {
+            return java.util.List.of();
+        }
+        java.util.List<Long> versions = new java.util.ArrayList<>();
+        for (String word : Files.readString(watchingFile, StandardCharsets.UTF_8).trim().split("\\s+")) {
+            try {
+                versions.add(Long.parseLong(word));
+            } catch (NumberFormatException e) {
+                // cannot be half-written (atomic replace); an empty file has no versions
+            }
+        }
+        return versions;
+    }
+
+    /**
+     * Whether the {@code watching} marker was ever written: state from a version of the agent without it (which
+     * kept the pending watch only in the status text) has none, and {@link GatewayAgent#healthPending} then reads
+     * the status as that version did.
+     */
+    synchronized boolean watchingKnown() {
+        return Files.exists(watchingFile);
+    }
+
+    /** Replaces the versions being watched (durably; an empty list leaves an empty marker: none pending). */
+    synchronized void watching(java.util.List<Long> versions) throws IOException {
+        StringBuilder text = new StringBuilder();
+        versions.forEach(v -> text.append(v).append(' '));
+        writeDurably(watchingFile, versions.isEmpty() ? "" : text.toString().trim() + "\n");
+    }
+
+    /** A rollback of a version whose slot store switch has not happened (yet). */
+    record RollingBack(long version, String reason) {
+    }
+
+    /** Records, durably, that {@code version} is being rolled back: cleared once the slot store names the previous. */
+    synchronized void markRollingBack(long version, String reason) throws IOException {
+        writeDurably(rollingBackFile, version + " " + reason.replace('\n', ' ') + "\n");
+    }
+
+    synchronized void clearRollingBack() throws IOException {
+        if (Files.deleteIfExists(rollingBackFile)) {
+            syncDirectory(rollingBackFile.getParent());
+        }
+    }
+
+    synchronized Optional<RollingBack> rollingBack() throws IOException {
+        if (!Files.exists(rollingBackFile)) {
+            return Optional.empty();
+        }
+        String[] parts = Files.readString(rollingBackFile, StandardCharsets.UTF_8).trim().split(" ", 2);
+        try {
+            return Optional.of(new RollingBack(Long.parseLong(parts[0]), parts.length > 1 ? parts[1] : "unknown"));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 

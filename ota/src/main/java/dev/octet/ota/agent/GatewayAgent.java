@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -33,7 +35,8 @@ import java.util.function.Consumer;
  * <p>Persistence: the slot store is the source of truth for the active model (and the installed version used
  * for replay protection); the download directory holds the partial transfer; {@link AgentMemory} keeps the
  * versions refused or rolled back (never taken again from a retained announcement, unless re-published as a
- * different package) and the last final status. After a restart the agent reports that status again (or the
+ * different package), the last final status, and the markers of an install, a health watch and a rollback under
+ * way (so that a restart finishes what the process was doing). After a restart the agent reports that status again (or the
  * active model, if the slot store moved on) and resumes the download from the retained announcement. After
  * every reconnection it publishes its latest status again, so the retained topic shows the truth even after the
  * broker lost it.
@@ -91,7 +94,8 @@ public final class GatewayAgent {
 
     private final Config config;
     private final MqttLink link;
-    private final SlotStore slots;
+    /** Reopened after a failed install, whose outcome only the files tell. */
+    private SlotStore slots;
     private final ModelValidator validator;
     private final ModelActivator activator;
     private final AgentMemory memory;
@@ -191,48 +195,82 @@ public final class GatewayAgent {
      * and starts listening for announcements; the latest status is published again after every reconnection.
      */
     public void start() throws IOException {
-        link.addListener((from, to) -> {
-            if (to == LinkState.CONNECTED) {
-                resendStatus();
-            }
-        });
         Optional<SlotStore.SlotModel> active;
         synchronized (this) {
             active = slots.active();
         }
         if (active.isPresent()) {
-            Optional<String> remembered = memory.lastStatus();
-            if (remembered.isPresent() && remembered.get().contains("\nactive-version=" + active.get().version()
-                    + "\n") && (activator.watchesHealth() || !remembered.get().contains(HEALTH_WATCHING))) {
-                publishStatus(remembered.get());
+            long v = active.get().version();
+            Optional<AgentMemory.RollingBack> unfinished = memory.rollingBack();
+            if (unfinished.isPresent() && unfinished.get().version() == v && hasPrevious()) {
+                // A rollback ran the old model but could not switch the slot store (or the process stopped before):
+                // the restart runs the refused version again; roll it back again instead of calling it a success.
+                LOG.log(System.Logger.Level.WARNING, "v{0} was being rolled back; rolling it back again", v);
+                try {
+                    rollback(v, unfinished.get().reason());
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "the repeated rollback of v" + v + " failed", e);
+                }
             } else {
-                // Nothing (any longer) watches this version: the configured baseline, or a watch no runtime runs.
-                status("active", active.get().version(), activeExtra(active.get().version(), HEALTH_PASSED));
+                if (unfinished.isPresent()) {
+                    memory.clearRollingBack(); // the slot store names another version: that rollback is done
+                }
+                Optional<String> remembered = memory.lastStatus();
+                if (healthPending().isPresent()) {
+                    status("active", v, activeExtra(v, HEALTH_WATCHING)); // the runtime watches it again
+                } else if (remembered.isPresent() && remembered.get().contains("\nactive-version=" + v + "\n")
+                        && !remembered.get().contains(HEALTH_WATCHING)) {
+                    publishStatus(remembered.get());
+                } else {
+                    // No watch runs for this version: the configured baseline, a version whose watch passed (the
+                    // process stopped before saying so), or a runtime that watches nothing.
+                    status("active", v, activeExtra(v, HEALTH_PASSED));
+                }
+            }
+            // Versions no longer active are watched no more.
+            List<Long> watched = memory.watching();
+            if (watched.stream().anyMatch(w -> w != v)) {
+                memory.watching(watched.stream().filter(w -> w == v).toList());
             }
         }
         synchronized (this) {
             refuseCrashedInstall();
         }
         downloader.start(config.gatewayId(), config.modelId());
+        // Last: an agent whose start failed must not keep republishing from a listener (it is discarded).
+        link.addListener((from, to) -> {
+            if (to == LinkState.CONNECTED) {
+                resendStatus();
+            }
+        });
+    }
+
+    private synchronized boolean hasPrevious() {
+        return slots.state().flatMap(SlotStore.State::previous).isPresent();
     }
 
     /**
-     * The active version whose health watch had not ended when this agent last reported (the process stopped
-     * during the watch), if the runtime watches health: the runtime arms its watch for it again before
-     * {@link #start()}, so that the version still gets a verdict ({@link #healthPassed} or a rollback).
+     * The active version whose health watch has not reached a verdict (the process stopped during the watch, or
+     * before it could even report the activation), if the runtime watches health: the runtime arms its watch for it
+     * again before {@link #start()}, so that the version still gets a verdict ({@link #healthPassed} or a
+     * rollback). Read from the agent's durable {@code watching} marker, written before a new version can run and
+     * cleared only by the verdict, not from the last status (which a later refusal overwrites).
      */
     public synchronized Optional<Long> healthPending() throws IOException {
         if (!activator.watchesHealth()) {
             return Optional.empty();
         }
         Optional<Long> installed = installedVersion();
-        Optional<String> remembered = memory.lastStatus();
-        if (installed.isEmpty() || remembered.isEmpty()) {
+        if (installed.isEmpty() || memory.rollingBack().map(r -> r.version() == installed.get()).orElse(false)) {
             return Optional.empty();
         }
-        String text = remembered.get();
-        return text.startsWith("state=active\n") && text.contains("\nactive-version=" + installed.get() + "\n")
-                && text.contains(HEALTH_WATCHING) ? installed : Optional.empty();
+        if (!memory.watchingKnown()) { // state written before the marker existed: the status text tells
+            Optional<String> remembered = memory.lastStatus();
+            return remembered.isPresent() && remembered.get().startsWith("state=active\n")
+                    && remembered.get().contains("\nactive-version=" + installed.get() + "\n")
+                    && remembered.get().contains(HEALTH_WATCHING) ? installed : Optional.empty();
+        }
+        return memory.watching().contains(installed.get()) ? installed : Optional.empty();
     }
 
     /**
@@ -244,6 +282,7 @@ public final class GatewayAgent {
         if (installedVersion().filter(v -> v == version).isEmpty()) {
             return false;
         }
+        unwatch(version); // first: a death before the status below leaves no watch pending, and start() says passed
         status("active", version, activeExtra(version, HEALTH_PASSED));
         events.healthPassed(version);
         return true;
@@ -330,10 +369,18 @@ public final class GatewayAgent {
         Announcement a = activeAnnouncement;
         Refusal bad = new Refusal(version, a != null && a.version() == version ? a.packageSha256()
                 : AgentMemory.ANY_PACKAGE);
+        // Durable before anything changes: a restart that finds the slot store still naming this version (the switch
+        // below failed, or the process stopped) rolls it back again instead of running it as a success.
+        try {
+            memory.markRollingBack(version, why);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot record the rollback of v" + version, e);
+        }
+        unwatch(version); // the verdict is in
         // The runtime first: until it runs the old model, the slot store and the status keep saying the bad one
         // is active, because it is.
         try {
-            activator.activate(config.modelId(), previous, slots.loadPrevious());
+            activator.restore(config.modelId(), previous, slots.loadPrevious());
         } catch (Exception e) {
             LOG.log(System.Logger.Level.ERROR, "rollback to v" + previous + " could not be activated; v" + version
                     + " keeps running", e);
@@ -342,19 +389,48 @@ public final class GatewayAgent {
                     + oneLine(String.valueOf(e.getMessage())) + "\nactive-version=" + version + warning);
             throw e instanceof IOException io ? io : new IOException("rollback to v" + previous + " failed", e);
         }
+        // Refused before the slot store moves: a death after the switch must not let the retained announcement
+        // bring the version back (before the switch, the rolling-back marker makes the next start finish this).
+        String notRemembered = remember(bad, "rolled-back: " + why);
         String warning = "";
         try {
             slots.rollback();
+            try {
+                memory.clearRollingBack();
+            } catch (IOException e) { // harmless: start() clears it when the slot store names another version
+                LOG.log(System.Logger.Level.WARNING, "cannot clear the rollback marker of v" + version, e);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "v" + previous + " runs again but the slot store still says v"
                     + version + "; a restart would start v" + version, e);
             warning = "\nwarning=slot-store-not-switched: " + oneLine(String.valueOf(e.getMessage()));
         }
         activeAnnouncement = null;
-        warning += remember(bad, "rolled-back: " + why);
+        warning += notRemembered;
         status("rolled-back", version, "reason=" + oneLine(why) + "\nactive-version=" + previous + warning);
         events.rolledBack(version, code(why), previous);
         return true;
+    }
+
+    /** Puts the watch marker back as it was before an activation that did not happen. */
+    private void restoreWatching(List<Long> before) {
+        try {
+            memory.watching(before);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot restore the health watch marker", e);
+        }
+    }
+
+    /** The watch of {@code version} reached its verdict; a failed write is logged (a restart would re-watch it). */
+    private void unwatch(long version) {
+        try {
+            List<Long> watched = new ArrayList<>(memory.watching());
+            if (watched.remove(version)) {
+                memory.watching(watched);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot clear the health watch marker of v" + version, e);
+        }
     }
 
     /** Remembers a refusal; a failure is logged and returned as a status line (empty when remembered). */
@@ -454,19 +530,69 @@ public final class GatewayAgent {
             PackageVerifier.Verified v = new PackageVerifier(config.trust(), policy).verify(file, base);
             validator.validate(v.manifest(), v.model());
             status("staged", a.version(), "");
-            slots.install(v.manifest().modelId(), v.manifest().version(), v.model());
+            long version = v.manifest().version();
+            boolean watched = activator.watchesHealth();
+            // Before the new model can run: from here on a restart that finds it active watches it again, whatever
+            // status (a later refusal, say) is saved meanwhile. Cleared only by the verdict (or undone below).
+            List<Long> watchedBefore = memory.watching();
+            if (watched) {
+                List<Long> marked = new ArrayList<>(watchedBefore);
+                marked.add(version);
+                memory.watching(marked);
+            }
+            // The runtime first (allocation-heavy: new interpreters), then the slot store, as rollback() does: a
+            // death during the activation restarts on the old model, and the crash guard deals with the package.
             try {
-                activator.activate(config.modelId(), v.manifest().version(), v.model());
-            } catch (Exception e) {
-                // The runtime still runs the previous model: point the slot store back at it.
-                slots.rollback();
+                activator.activate(config.modelId(), version, v.model());
+            } catch (Throwable e) {
+                // The runtime still runs the previous model (the activator's contract) and the slot store names it.
+                restoreWatching(watchedBefore);
+                if (e instanceof Error error) {
+                    throw error; // the install marker stays: a restart counts this as a death in the install
+                }
                 LOG.log(System.Logger.Level.WARNING, "OTA activation of v" + a.version() + " failed", e);
                 rejected(a, "activation-failed", String.valueOf(e.getMessage()), true);
                 outcomeRecorded = true;
                 return;
             }
+            try {
+                slots.install(v.manifest().modelId(), version, v.model());
+            } catch (IOException | RuntimeException e) {
+                // The runtime runs the new model but the store (reopened: the install may have got as far as the
+                // pointer) may not name it: put the model the store names back into the runtime.
+                LOG.log(System.Logger.Level.ERROR, "v" + version + " runs but the slot store could not take it", e);
+                String detail = "slot store install failed: " + e.getMessage();
+                boolean installedAfterAll = false;
+                try {
+                    slots = SlotStore.open(config.stateDir().resolve("slots"));
+                } catch (IOException | RuntimeException reopenFailure) {
+                    LOG.log(System.Logger.Level.ERROR, "cannot reopen the slot store", reopenFailure);
+                }
+                try {
+                    SlotStore.SlotModel now = slots.active().orElseThrow();
+                    installedAfterAll = now.version() == version;
+                    if (!installedAfterAll) {
+                        restoreWatching(watchedBefore);
+                        if (watchedBefore.contains(now.version())) {
+                            activator.activate(config.modelId(), now.version(), base.orElseThrow()); // watched again
+                        } else {
+                            activator.restore(config.modelId(), now.version(), base.orElseThrow());
+                        }
+                    }
+                } catch (Exception restoreFailure) {
+                    LOG.log(System.Logger.Level.ERROR, "the previous model could not be put back", restoreFailure);
+                    detail += "; the previous model could not be put back: " + restoreFailure.getMessage();
+                }
+                if (!installedAfterAll) {
+                    rejected(a, "io-error", detail, false);
+                    outcomeRecorded = true;
+                    return;
+                }
+            }
+            if (watched && !watchedBefore.isEmpty()) {
+                restoreWatching(List.of(version)); // an earlier version's watch ends with it (as the runtime's does)
+            }
             activeAnnouncement = a;
-            boolean watched = activator.watchesHealth();
             status("active", a.version(), activeExtra(a.version(), watched ? HEALTH_WATCHING : HEALTH_PASSED));
             events.activated(a.version());
             if (!watched) {

@@ -1,19 +1,28 @@
 package dev.octet.ota.agent;
 
 /**
- * How the runtime puts a model into service (the hot swap between two windows). The agent calls it after the
- * model is installed in the slot store, and after a rollback with the model that is active again.
+ * How the runtime puts a model into service (the hot swap between two windows). The agent calls it before the
+ * new model is installed in the slot store (so that the store never names a model the runtime does not run), and
+ * {@link #restore} after a rollback, or after a failed slot store install, with the model that runs again.
  */
 @FunctionalInterface
 public interface ModelActivator {
     /**
      * Makes {@code model} (version {@code version} of {@code modelId}) the running model.
      *
-     * @throws Exception if the runtime cannot run it; the running model must then be unchanged (the agent puts
-     *                   the slot store back and reports the package as rejected with reason
+     * @throws Exception if the runtime cannot run it; the running model must then be unchanged (the agent leaves
+     *                   the slot store on it and reports the package as rejected with reason
      *                   {@code activation-failed})
      */
     void activate(String modelId, long version, byte[] model) throws Exception;
+
+    /**
+     * Makes {@code model} the running model again: not a new version (a rollback, or undoing an activation whose
+     * slot store install failed), so it is not health-watched. By default the same as {@link #activate}.
+     */
+    default void restore(String modelId, long version, byte[] model) throws Exception {
+        activate(modelId, version, model);
+    }
 
     /**
      * Whether the runtime watches a newly activated version and reports the verdict: {@link

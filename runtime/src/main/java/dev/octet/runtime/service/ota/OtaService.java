@@ -46,8 +46,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OtaService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OtaService.class.getName());
-    /** Set while this service's own rollback runs, so that the activation it causes arms no health watch. */
-    private static final ThreadLocal<Boolean> ROLLING_BACK = ThreadLocal.withInitial(() -> false);
     private static final long DRY_RUN_SEED = 0x0C7E7L;
 
     private final OctetConfig config;
@@ -234,7 +232,12 @@ public final class OtaService implements AutoCloseable {
                 GatewayAgent agent = new GatewayAgent(c, link, u.validator, new ModelActivator() {
                     @Override
                     public void activate(String modelId, long version, byte[] model) {
-                        OtaService.this.activate(u, version, model);
+                        OtaService.this.activate(u, version, model, true);
+                    }
+
+                    @Override
+                    public void restore(String modelId, long version, byte[] model) {
+                        OtaService.this.activate(u, version, model, false); // a rollback: not watched
                     }
 
                     @Override
@@ -281,11 +284,13 @@ public final class OtaService implements AutoCloseable {
         return m.file() != null ? Files.readAllBytes(m.file()) : Bundled.read(m.location());
     }
 
-    /** The agent's activation: swap between two windows; a new version (not a rollback) is then watched. */
-    private void activate(Updatable u, long version, byte[] bytes) {
+    /**
+     * The agent's activation: swap between two windows; a new version (not a rollback) is then watched. The agent
+     * calls it before the slot store names the version, so a death here restarts on the previous model.
+     */
+    private void activate(Updatable u, long version, byte[] bytes, boolean watch) {
         Model model = ModelReader.withDefaults().read(bytes);
         String label = u.label(version);
-        boolean watch = !ROLLING_BACK.get();
         if (watch) {
             u.watch.arm(version, label); // before the swap: the first window on the new model is counted
         } else {
@@ -295,7 +300,7 @@ public final class OtaService implements AutoCloseable {
             int streams = u.pipeline.swapModel(u.settings.id(), model, label, u.options());
             LOG.log(System.Logger.Level.INFO, "model {0} v{1} ({2}) swapped into {3} stream(s)", u.settings.id(),
                     version, label, streams);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // the old model still runs: nothing new to watch
             u.watch.disarm();
             throw e;
         }
@@ -310,7 +315,6 @@ public final class OtaService implements AutoCloseable {
     }
 
     private void rollback(Updatable u, long version, String reason) {
-        ROLLING_BACK.set(true);
         try {
             if (!u.agent.rollback(version, reason)) {
                 LOG.log(System.Logger.Level.INFO, "OTA v{0} of {1} is no longer active; nothing to roll back",
@@ -318,8 +322,6 @@ public final class OtaService implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "OTA rollback of " + u.settings.id() + " v" + version + " failed", e);
-        } finally {
-            ROLLING_BACK.remove();
         }
     }
 
