@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.octet.mqtt.MqttLink;
-import dev.octet.mqtt.MqttSettings;
 import dev.octet.ota.TestModels;
 import dev.octet.ota.delta.TfliteBuffers;
 import dev.octet.ota.pkg.Keys;
 import dev.octet.ota.pkg.Packer;
 import dev.octet.ota.pkg.TrustStore;
-import dev.octet.ota.transfer.PackagePublisher;
 import dev.octet.ota.transfer.Topics;
 import dev.octet.testing.MosquittoBroker;
 import dev.octet.testing.MosquittoExtension;
@@ -53,9 +51,7 @@ class GatewayAgentMemoryTest {
     }
 
     private static MqttLink link(String uri, String id) {
-        return MqttLink.start(MqttSettings.builder(uri, id).keepAlive(Duration.ofSeconds(10))
-                .connectionTimeout(Duration.ofSeconds(5))
-                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
+        return AgentFixtures.link(uri, id);
     }
 
     private GatewayAgent.Config config() {
@@ -71,12 +67,11 @@ class GatewayAgentMemoryTest {
     }
 
     private static void publishFile(MqttLink pub, long version, Path f) throws Exception {
-        new PackagePublisher(pub, Topics.DEFAULT).publish("kws", version, f, 8192).get(20, TimeUnit.SECONDS);
+        AgentFixtures.publishFile(pub, version, f);
     }
 
     private void awaitStatus(String state, long version, String extra) {
-        String prefix = "state=" + state + "\nmodel-id=kws\nversion=" + version + "\n" + extra;
-        await().until(() -> statuses.stream().anyMatch(s -> s.startsWith(prefix)));
+        AgentFixtures.awaitStatus(statuses, state, version, extra);
     }
 
     /** Refuses models of 1000 bytes or fewer with a code of its own. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.octet.mqtt.MqttLink;
-import dev.octet.mqtt.MqttSettings;
 import dev.octet.ota.TestModels;
 import dev.octet.ota.delta.Compression;
 import dev.octet.ota.delta.TfliteBuffers;
@@ -56,9 +55,7 @@ class GatewayAgentTest {
     }
 
     private static MqttLink link(String uri, String id) {
-        return MqttLink.start(MqttSettings.builder(uri, id).keepAlive(Duration.ofSeconds(10))
-                .connectionTimeout(Duration.ofSeconds(5))
-                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
+        return AgentFixtures.link(uri, id);
     }
 
     private void publish(MqttLink pub, long version, byte[] pkg) throws Exception {
@@ -68,8 +65,7 @@ class GatewayAgentTest {
     }
 
     private void awaitStatus(String state, long version, String extra) {
-        String prefix = "state=" + state + "\nmodel-id=kws\nversion=" + version + "\n" + extra;
-        await().until(() -> statuses.stream().anyMatch(s -> s.startsWith(prefix)));
+        AgentFixtures.awaitStatus(statuses, state, version, extra);
     }
 
     @Test

@@ -8,14 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.octet.mqtt.LinkState;
 import dev.octet.mqtt.MqttLink;
-import dev.octet.mqtt.MqttSettings;
 import dev.octet.ota.TestModels;
-import dev.octet.ota.delta.TfliteBuffers;
 import dev.octet.ota.pkg.Keys;
 import dev.octet.ota.pkg.Packer;
 import dev.octet.ota.pkg.TrustStore;
 import dev.octet.ota.slot.SlotStore;
-import dev.octet.ota.transfer.PackagePublisher;
 import dev.octet.ota.transfer.Topics;
 import dev.octet.testing.MosquittoBroker;
 import dev.octet.testing.MosquittoExtension;
@@ -68,9 +65,7 @@ class GatewayAgentWatchTest {
     }
 
     private static MqttLink link(String uri, String id) {
-        return MqttLink.start(MqttSettings.builder(uri, id).keepAlive(Duration.ofSeconds(10))
-                .connectionTimeout(Duration.ofSeconds(5))
-                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build());
+        return AgentFixtures.link(uri, id);
     }
 
     private Path stateDir() {
@@ -83,22 +78,19 @@ class GatewayAgentWatchTest {
     }
 
     private byte[] variant(int seed) throws Exception {
-        return TestModels.perturb(v1, TfliteBuffers.locate(v1).subList(0, 2), seed);
+        return AgentFixtures.variant(v1, seed);
     }
 
     private Path pack(long version, byte[] model) throws Exception {
-        Path f = tmp.resolve("v" + version + "-" + System.nanoTime());
-        Files.write(f, packer.pack(Packer.Spec.of("kws", version), model));
-        return f;
+        return AgentFixtures.pack(packer, tmp, version, model);
     }
 
     private static void publishFile(MqttLink pub, long version, Path f) throws Exception {
-        new PackagePublisher(pub, Topics.DEFAULT).publish("kws", version, f, 8192).get(20, TimeUnit.SECONDS);
+        AgentFixtures.publishFile(pub, version, f);
     }
 
     private void awaitStatus(String state, long version, String extra) {
-        String prefix = "state=" + state + "\nmodel-id=kws\nversion=" + version + "\n" + extra;
-        await().until(() -> statuses.stream().anyMatch(s -> s.startsWith(prefix)));
+        AgentFixtures.awaitStatus(statuses, state, version, extra);
     }
 
     /** The agent's own latest status (not a retained one left by an earlier run). */
