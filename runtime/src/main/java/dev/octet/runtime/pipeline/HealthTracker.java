@@ -30,8 +30,12 @@ public final class HealthTracker {
     private boolean recovering;
     /** Whether the current FAILED came from failed windows (not from the source). */
     private boolean failedByWindows;
-    /** The model the stream's windows run on now (as last told by {@link #modelSwapped}); null if never told. */
-    private ModelHandle model;
+    /**
+     * Id and version of the model the stream's windows run on now (as last told by {@link #modelSwapped}); null if
+     * never told. Not the handle: that would keep the replaced interpreter (weights, arena) alive after a warm-up
+     * swap, which the tracker is not told of.
+     */
+    private ModelKey model;
 
     /**
      * @param onChange called outside the tracker's lock, on the reporting thread, with the new state and the reason;
@@ -84,7 +88,7 @@ public final class HealthTracker {
         String r;
         synchronized (this) {
             consecutiveSuccesses = 0;
-            if (ranOn != null && model != null && !sameModel(ranOn, model)) {
+            if (ranOn != null && model != null && !model.identifies(ranOn)) {
                 changed = set(StreamHealth.DEGRADED, "window failed on the replaced model " + ranOn.version() + ": "
                         + why);
             } else {
@@ -105,9 +109,15 @@ public final class HealthTracker {
         notify(changed, r);
     }
 
-    /** Same id and version: a warmed-up copy of a model (another interpreter) is the same model. */
-    private static boolean sameModel(ModelHandle a, ModelHandle b) {
-        return a.id().equals(b.id()) && a.version().equals(b.version());
+    /** A model's identity; a warmed-up copy of a model (another interpreter) is the same model. */
+    private record ModelKey(String id, String version) {
+        static ModelKey of(ModelHandle handle) {
+            return new ModelKey(handle.id(), handle.version());
+        }
+
+        boolean identifies(ModelHandle handle) {
+            return id.equals(handle.id()) && version.equals(handle.version());
+        }
     }
 
     /**
@@ -118,7 +128,7 @@ public final class HealthTracker {
     public void modelSwapped(ModelHandle next) {
         String r;
         synchronized (this) {
-            model = next;
+            model = ModelKey.of(next);
             consecutiveFailures = 0;
             consecutiveSuccesses = 0;
             if (health != StreamHealth.FAILED || !failedByWindows) {
