@@ -1,5 +1,6 @@
 package dev.octet.runtime.cli;
 
+import dev.octet.runtime.logging.LogSetup;
 import dev.octet.runtime.model.ModelException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,6 +38,7 @@ public final class OctetCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        LogSetup.install();
         System.exit(RunFastPath.applies(args) ? RunFastPath.execute(args, OctetCommand::handle)
                 : newCommandLine().execute(args));
     }
