@@ -39,8 +39,8 @@ public final class OctetCommand implements Runnable {
 
     public static void main(String[] args) {
         LogSetup.install();
-        System.exit(RunFastPath.applies(args) ? RunFastPath.execute(args, OctetCommand::handle)
-                : newCommandLine().execute(args));
+        RunFastPath.RunLine run = RunFastPath.parse(args);
+        System.exit(run != null ? RunFastPath.execute(run) : newCommandLine().execute(args));
     }
 
     /** A configured command line (also what the tests drive). */
@@ -53,7 +53,14 @@ public final class OctetCommand implements Runnable {
     }
 
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        PrintWriter err = cli.getErr();
+        return exitCode(e, cli.getErr());
+    }
+
+    /**
+     * Prints what went wrong for the failures a user can act on and returns their exit code; anything else is a bug
+     * and is rethrown (wrapped) with its stack trace.
+     */
+    static int exitCode(Exception e, PrintWriter err) {
         if (e instanceof ModelException) {
             err.println("octet: invalid model: " + e.getMessage());
             return EXIT_MODEL_ERROR;

@@ -1,39 +1,74 @@
 package dev.octet.runtime.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code octet run} started without the other subcommands keeps the options and exit codes of the full tree. */
+/**
+ * {@code octet run} without picocli: which lines it takes, and that it ends with the full command line's exit codes.
+ */
 class RunFastPathTest {
+    private static final String VALID = """
+            gateway: {id: fast}
+            models:
+              - {id: ad01, path: "bundled:ad01"}
+            streams:
+              - id: s
+                source: {type: simulated, signal: sine_noise, seed: 1}
+                sample_rate_hz: 31.25
+                channels: 128
+                windows: {size: 5, stride: 1}
+                model: ad01
+                postprocess:
+                  - anomaly_score: {threshold: 20.0}
+            sinks:
+              - {type: stdout, format: text}
+            http: {port: 0}
+            """;
+
     @TempDir
     Path dir;
 
     @Test
-    void only_a_leading_run_takes_the_fast_path() {
-        assertTrue(RunFastPath.applies(new String[] {"run", "--config", "x.yaml"}));
-        assertFalse(RunFastPath.applies(new String[] {"help", "run"}));
-        assertFalse(RunFastPath.applies(new String[] {"--help"}));
-        assertFalse(RunFastPath.applies(new String[0]));
+    void takesOnlyWellFormedRunLines() {
+        RunFastPath.RunLine line = RunFastPath.parse(new String[] {"run", "--config", "a.yaml", "--state-dir=/s",
+                "--check"});
+        assertNotNull(line);
+        assertEquals(Path.of("a.yaml"), line.config());
+        assertEquals(Path.of("/s"), line.stateDir());
+        assertEquals(true, line.check());
+        RunFastPath.RunLine plain = RunFastPath.parse(new String[] {"run", "--config=b.yaml"});
+        assertEquals(new RunFastPath.RunLine(Path.of("b.yaml"), null, false), plain);
+
+        String[][] others = {{}, {"run"}, {"--help"}, {"help", "run"}, {"inspect", "--config", "a.yaml"},
+                {"run", "--help"}, {"run", "-h"}, {"run", "--version"}, {"run", "--config"},
+                {"run", "--config", "--check"}, {"run", "--config="}, {"run", "--check"},
+                {"run", "--config", "a.yaml", "--config", "b.yaml"}, {"run", "--config", "a.yaml", "--check", "--check"},
+                {"run", "--config", "a.yaml", "--check=yes"}, {"run", "--config", "a.yaml", "--no-such-option"},
+                {"run", "--config", "a.yaml", "extra"}};
+        for (String[] args : others) {
+            assertNull(RunFastPath.parse(args), String.join(" ", args) + " is picocli's to parse");
+        }
     }
 
     @Test
-    void exit_codes_match_the_full_command_line() throws Exception {
+    void exitCodesMatchTheFullCommandLine() throws Exception {
+        Path valid = Files.writeString(dir.resolve("valid.yaml"), VALID);
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "gateway: {id: 'no spaces allowed'}\n");
-        for (String[] args : new String[][] {{"run"}, {"run", "--no-such-option"}, {"run", "--config", bad.toString()},
-                {"run", "--config", bad.toString(), "--check"}}) {
-            String[] tail = java.util.Arrays.copyOfRange(args, 1, args.length);
+        Path missing = dir.resolve("missing.yaml");
+        int[] expected = {0, OctetCommand.EXIT_CONFIG_ERROR, OctetCommand.EXIT_CONFIG_ERROR};
+        Path[] configs = {valid, bad, missing};
+        for (int i = 0; i < configs.length; i++) {
+            String[] args = {"run", "--config", configs[i].toString(), "--state-dir", dir.resolve("state").toString(),
+                    "--check"};
             int full = OctetCommand.newCommandLine().execute(args);
-            assertEquals(full, RunFastPath.execute(args, (e, cli, parsed) -> {
-                throw e;
-            }), String.join(" ", tail));
+            assertEquals(full, RunFastPath.execute(RunFastPath.parse(args)), configs[i].getFileName().toString());
+            assertEquals(expected[i], full, configs[i].getFileName().toString());
         }
-        assertEquals(OctetCommand.EXIT_CONFIG_ERROR, OctetCommand.newCommandLine().execute("run", "--config",
-                bad.toString()));
     }
 }
