@@ -2,6 +2,7 @@ package dev.octet.runtime.pipeline;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -139,5 +140,35 @@ class BoundedQueueTest {
         assertEquals(List.of(0L, 1L, 2L), seen);
         assertEquals(7, q.stats().dropped());
         assertSame(Backpressure.DROP_NEWEST, q.stats().policy());
+    }
+
+    @Test
+    void window_queue_makes_buffers_only_as_the_backlog_needs_them() throws InterruptedException {
+        WindowQueue q = new WindowQueue(96, 288, 8, Backpressure.DROP_OLDEST);
+        assertEquals(1, q.buffersMade(), "one buffer up front");
+        for (int i = 0; i < 100; i++) { // a worker that keeps up: each window is taken before the next is filled
+            WindowBuffer b = q.acquire();
+            b.span().set(i, 0, 0, 0, 0);
+            q.publish(b);
+            q.release(q.take());
+        }
+        assertEquals(1, q.buffersMade(), "a worker that keeps up reuses one buffer");
+
+        for (int i = 0; i < 40; i++) { // the worker stalls: the backlog grows to the capacity, then drops the oldest
+            WindowBuffer b = q.acquire();
+            b.span().set(100 + i, 0, 0, 0, 0);
+            q.publish(b);
+        }
+        assertEquals(9, q.buffersMade(), "capacity queued plus the dropped one, recycled for the next window");
+        assertEquals(32, q.stats().dropped());
+        WindowBuffer held = q.take();
+        assertEquals(132, held.sequence(), "the oldest were dropped");
+        WindowBuffer filling = q.acquire(); // the recycled one
+        WindowBuffer another = q.acquire(); // breaks the one-at-a-time contract: only to reach the limit
+        assertEquals(10, q.buffersMade(), "capacity + 2 at most: queued, filling, processing");
+        assertThrows(IllegalStateException.class, q::acquire);
+        q.publish(filling);
+        q.release(another);
+        q.release(held);
     }
 }
