@@ -65,13 +65,13 @@ final class ServiceRun {
         while (!service.awaitCompletion(Duration.ofSeconds(1))) {
             // keep waiting
         }
-        out.println("octet: every stream ended; stopping");
-        out.flush();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
-            return 0; // the hook is closing the service already
+            return 0; // a signal: the hook is closing the service already
         }
+        out.println("octet: every stream ended; stopping");
+        out.flush();
         notify.stopping();
         service.close();
         notify.close();
