@@ -32,10 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.octet.benchmarks.ServiceFootprint \
  *     [--config config/bench-four.yaml] [--jar runtime/target/octet.jar] [--seconds 20] [--runs 2] \
- *     [--flags "label|JVM OPTIONS"]...
+ *     [--flags "label|JVM OPTIONS"]... [--ladder]
  * </pre>
  *
- * Without {@code --flags} it runs the ladder in {@link #LADDER}. In a flag set, {@code NAME=VALUE} tokens whose
+ * Without {@code --flags} it runs the shipped profiles ({@link #PROFILES}); {@code --ladder} adds the tuning ladder
+ * ({@link #LADDER}). "steady CPU %" is the process's CPU time over the steady period, in percent of one core. In a flag set, {@code NAME=VALUE} tokens whose
  * name is upper case are environment variables of the process (e.g. {@code MALLOC_ARENA_MAX=2}); a flag set with
  * {@code -XX:SharedArchiveFile=F} whose file does not exist first gets a training run with
  * {@code -XX:ArchiveClassesAtExit=F} (AppCDS, JDK 13+) of {@code octet demo}, which is not measured (the same
@@ -53,7 +54,20 @@ public final class ServiceFootprint {
     private static final String CDS = " -XX:SharedArchiveFile=target/octet-bench.jsa";
     private static final String SHIPPED = ARENAS + UNIT + HEAP + TRIM + CAPS + CDS;
 
-    /** The tuning ladder: each step adds to the one before (see docs/BENCHMARKS.md for what each bought). */
+    /**
+     * The shipped JVM profiles (packaging/jvm, the argument files that ./octet run, the systemd unit and the Docker
+     * image use), each with its AppCDS archive as shipped, and without.
+     */
+    static final List<String> PROFILES = List.of(
+            "small (default)|" + ARENAS + "@packaging/jvm/small.args -XX:SharedArchiveFile=target/octet-bench-small.jsa",
+            "fast|" + ARENAS + "@packaging/jvm/fast.args -XX:SharedArchiveFile=target/octet-bench-fast.jsa",
+            "small, no AppCDS|" + ARENAS + "@packaging/jvm/small.args",
+            "fast, no AppCDS|" + ARENAS + "@packaging/jvm/fast.args");
+
+    /**
+     * The tuning ladder of 2026-11-23 that led to the fast profile: each step adds to the one before (see
+     * docs/BENCHMARKS.md for what each bought). {@code --ladder} runs it.
+     */
     static final List<String> LADDER = List.of(
             "jdk defaults (G1, no vector module)|",
             "unit before: vector, SerialGC, Xss512k|" + UNIT,
@@ -86,11 +100,12 @@ public final class ServiceFootprint {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--flags" -> flagSets.add(args[++i]);
+                case "--ladder" -> flagSets.addAll(LADDER);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (flagSets.isEmpty()) {
-            flagSets.addAll(LADDER);
+            flagSets.addAll(PROFILES);
         }
         OctetConfig cfg = ConfigLoader.load(config);
         URI uri = URI.create(cfg.mqtt().orElseThrow(() -> new IllegalArgumentException(
@@ -167,6 +182,7 @@ public final class ServiceFootprint {
                                List<String> streams, int seconds) throws Exception {
         Map<String, Long> first = new ConcurrentHashMap<>();
         long[] firstCpuTicks = {-1};
+        long[] settledCpuTicks = {-1};
         long[] pid = {-1};
         AtomicLong results = new AtomicLong();
         String clientId = "footprint-" + System.nanoTime();
@@ -225,11 +241,12 @@ public final class ServiceFootprint {
             reader.start();
             // Steady state: the kernel warm-up has decided for every stream (when it runs at all), then `seconds`
             // more; the machine may be shared, so this is defined by progress, not by a fixed time from the start.
-            boolean warms = tokens.contains("jdk.incubator.vector");
+            boolean warms = withArgumentFiles(tokens).contains("jdk.incubator.vector");
             long limit = t0[0] + TimeUnit.SECONDS.toNanos(seconds + 120L);
             while (p.isAlive() && System.nanoTime() < limit) {
                 if (settled[0] < 0 && results.get() > 0 && (!warms || warmupOutcomes.get() >= streams.size())) {
                     settled[0] = System.nanoTime();
+                    settledCpuTicks[0] = cpuTicks(p.pid());
                 }
                 if (settled[0] > 0 && System.nanoTime() - settled[0] > TimeUnit.SECONDS.toNanos(seconds)) {
                     break;
@@ -242,6 +259,9 @@ public final class ServiceFootprint {
             Map<String, Long> status = procStatus(p.pid());
             String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
             long cpuTicks = cpuTicks(p.pid());
+            long steadyNanos = settled[0] < 0 ? 0 : System.nanoTime() - settled[0];
+            double steadyCpuPercent = steadyNanos == 0 ? Double.NaN
+                    : (cpuTicks - settledCpuTicks[0]) * 10e6 / steadyNanos * 100;
             String nmt = tokens.stream().anyMatch(t -> t.startsWith("-XX:NativeMemoryTracking")) ? nmt(p.pid())
                     : null;
             long elapsed = System.nanoTime() - t0[0];
@@ -259,10 +279,20 @@ public final class ServiceFootprint {
             return new Row(label, firstMs, ready[0] < 0 ? Double.NaN : (ready[0] - t0[0]) / 1e6,
                     firstCpuTicks[0] * 10.0,
                     settled[0] < 0 ? Double.NaN : (settled[0] - t0[0]) / 1e6, status.getOrDefault("VmRSS", -1L),
-                    status.getOrDefault("VmHWM", -1L), cpu, cpuTicks * 10.0, results.get(), load, nmt);
+                    status.getOrDefault("VmHWM", -1L), cpu, steadyCpuPercent, cpuTicks * 10.0, results.get(), load,
+                    nmt);
         } finally {
             subscriber.close();
         }
+    }
+
+    /** The tokens with every {@code @file} replaced by the file's text (java's argument files). */
+    private static String withArgumentFiles(List<String> tokens) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (String t : tokens) {
+            b.append(t.startsWith("@") ? Files.readString(Path.of(t.substring(1))) : t).append('\n');
+        }
+        return b.toString();
     }
 
     /** JVM options to {@code command}, NAME=VALUE tokens with an upper-case name to {@code env}. */
@@ -322,12 +352,13 @@ public final class ServiceFootprint {
     }
 
     record Row(String label, Map<String, Double> firstMs, double readyMs, double firstCpuMs, double settledMs,
-               long rssKb, long hwmKb, double cpuPercent, double cpuMs, long results, String load, String nmt) {
+               long rssKb, long hwmKb, double cpuPercent, double steadyCpuPercent, double cpuMs, long results,
+               String load, String nmt) {
         static String header(List<String> streams) {
             StringBuilder b = new StringBuilder("| flags | running ms | first result ms | CPU ms to first result |");
             streams.forEach(s -> b.append(" first ").append(s).append(" ms |"));
-            b.append(" steady from s | VmRSS MiB | VmHWM MiB | CPU s | results | load |\n|---|---:|---:|---:|");
-            b.append("---:|".repeat(streams.size())).append("---:|---:|---:|---:|---:|---:|");
+            b.append(" steady from s | VmRSS MiB | VmHWM MiB | steady CPU % | CPU s | results | load |\n|---|---:|---:|---:|");
+            b.append("---:|".repeat(streams.size())).append("---:|---:|---:|---:|---:|---:|---:|");
             return b.toString();
         }
 
@@ -339,8 +370,8 @@ public final class ServiceFootprint {
             for (String s : streams) {
                 b.append(String.format(Locale.ROOT, " %.0f |", firstMs.get(s)));
             }
-            b.append(String.format(Locale.ROOT, " %.1f | %.1f | %.1f | %.1f | %d | %s |", settledMs / 1000,
-                    rssKb / 1024.0, hwmKb / 1024.0, cpuMs / 1000, results, load));
+            b.append(String.format(Locale.ROOT, " %.1f | %.1f | %.1f | %.1f | %.1f | %d | %s |", settledMs / 1000,
+                    rssKb / 1024.0, hwmKb / 1024.0, steadyCpuPercent, cpuMs / 1000, results, load));
             return b.toString();
         }
     }
