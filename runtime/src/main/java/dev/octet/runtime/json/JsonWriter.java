@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Writes JSON text straight into a {@link StringBuilder}, without building a tree: the per-result path
  * ({@code InferenceResult.toJson()}) uses it directly. Compact ({@code {"a":1,"b":[true]}}) or pretty (two-space
- * indentation, {@code "name": value}, one member or element per line, empty containers as {@code {}} and {@code []}).
+ * indentation, {@code "name": value}, one member or element per line, empty containers as {@code {}} and {@code []};
+ * an array of scalars given as a tree on one line, {@code [1, 49, 10]}).
  *
  * <p>Strings are escaped so that the output is valid JSON and safe to embed: {@code "} and {@code \}, every control
  * character, U+2028 and U+2029, and unpaired surrogates (as {@code \}{@code uXXXX}). Numbers: integers as
@@ -135,6 +136,17 @@ public final class JsonWriter {
                 value(m.getValue());
             }
             endObject();
+        } else if (v instanceof JsonArray a && pretty && !a.isEmpty() && allScalars(a)) {
+            // [1, 49, 10, 1] reads better than one number per line
+            beforeValue();
+            out.append('[');
+            for (int i = 0; i < a.size(); i++) {
+                if (i > 0) {
+                    out.append(", ");
+                }
+                scalar(a.get(i));
+            }
+            out.append(']');
         } else if (v instanceof JsonArray a) {
             beginArray();
             for (JsonValue e : a.elements()) {
@@ -152,6 +164,25 @@ public final class JsonWriter {
             nullValue();
         }
         return this;
+    }
+
+    private static boolean allScalars(JsonArray a) {
+        for (JsonValue e : a) {
+            if (e.isObject() || e.isArray()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A scalar's text with no separator or indentation around it. */
+    private void scalar(JsonValue v) {
+        if (v instanceof JsonString s) {
+            string(s.value());
+            out.append('"');
+        } else {
+            out.append(v.asText()); // numbers as written, true, false, null
+        }
     }
 
     /** Shorthands for {@code name(n).value(v)}. */

@@ -323,6 +323,13 @@ final class YamlParser {
     }
 
     private JsonValue plainFlow() throws JsonParseException {
+        int start = pos;
+        String text = plainFlowText();
+        return resolve(start, text);
+    }
+
+    /** A plain scalar's text in a flow collection, untyped (keys stay text: {@code {007: x}} has the key "007"). */
+    private String plainFlowText() throws JsonParseException {
         checkPlainStart(true);
         int start = pos;
         int end = pos;
@@ -339,7 +346,7 @@ final class YamlParser {
             }
             pos++;
         }
-        return resolve(start, in.substring(start, end));
+        return in.substring(start, end);
     }
 
     /** Refuses what cannot start a plain scalar, naming the unsupported feature when it is one. */
@@ -425,10 +432,7 @@ final class YamlParser {
             } else if (c == '[' || c == '{' || (c == '?' && isBlankAt(pos + 1))) {
                 throw unsupported("complex keys (a list, a mapping or '? ' as key) are");
             } else {
-                checkPlainStart(true);
-                int start = pos;
-                plainFlow();
-                key = in.substring(start, pos).strip();
+                key = plainFlowText();
             }
             Integer first = keyAt.putIfAbsent(key, keyPos);
             if (first != null) {

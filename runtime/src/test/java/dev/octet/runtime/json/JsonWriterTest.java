@@ -48,6 +48,15 @@ class JsonWriterTest {
                   }
                 }""", Json.pretty(sample()));
         assertEquals(Json.write(sample()), sample().toString());
+        assertEquals("""
+                {
+                  "shape": [1, 49, 10.5, "x\\n", true, null],
+                  "m": [
+                    [1]
+                  ]
+                }""", Json.pretty(JsonObject.builder()
+                .put("shape", Json.from(java.util.Arrays.asList(1, 49, 10.5, "x\n", true, null)))
+                .put("m", Json.from(List.of(List.of(1)))).build()), "arrays of scalars on one line");
     }
 
     @Test

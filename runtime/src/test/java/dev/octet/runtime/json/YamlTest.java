@@ -72,6 +72,7 @@ class YamlTest {
                 m: {k, "j":2}
                 """));
         assertEquals("[\"tcp://h:1\",\"x y\"]", json("[tcp://h:1, x y]"));
+        assertEquals("{\"007\":1,\"1\":{\".inf\":true}}", json("{007: 1, 1: {.inf: true}}"), "keys are text");
     }
 
     @Test
