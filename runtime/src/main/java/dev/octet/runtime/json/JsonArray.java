@@ -100,6 +100,11 @@ public final class JsonArray implements JsonValue, Iterable<JsonValue> {
             return add(Json.number(value));
         }
 
+        /** A float as {@link Float#toString(float)} writes it (not widened to double: 0.1f stays 0.1). */
+        public Builder add(float value) {
+            return add(Float.isFinite(value) ? JsonNumber.of(value) : new JsonString(Float.toString(value)));
+        }
+
         public Builder add(boolean value) {
             return add(JsonBoolean.of(value));
         }

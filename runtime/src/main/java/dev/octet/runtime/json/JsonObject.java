@@ -111,6 +111,11 @@ public final class JsonObject implements JsonValue {
             return put(name, Json.number(value));
         }
 
+        /** A float as {@link Float#toString(float)} writes it (not widened to double: 0.1f stays 0.1). */
+        public Builder put(String name, float value) {
+            return put(name, Float.isFinite(value) ? JsonNumber.of(value) : new JsonString(Float.toString(value)));
+        }
+
         public Builder put(String name, boolean value) {
             return put(name, JsonBoolean.of(value));
         }

@@ -130,6 +130,9 @@ class JsonWriterTest {
         assertEquals("{\"list\":[1,2,\"x\"],\"ints\":[1,2],\"floats\":[0.5,\"NaN\"],\"longs\":[-1],\"doubles\":[0.1],"
                 + "\"none\":null,\"opt\":true,\"kind\":\"ARRAY\",\"nested\":{\"k\":[null]}}", Json.from(m).toString());
         assertThrows(IllegalArgumentException.class, () -> Json.from(new Object()));
+        assertEquals("{\"f\":0.1,\"a\":[0.1,\"NaN\"],\"d\":0.10000000149011612}", JsonObject.builder()
+                .put("f", 0.1f).put("a", JsonArray.builder().add(0.1f).add(Float.NaN).build())
+                .put("d", (double) 0.1f).build().toString(), "floats are not widened to double");
     }
 
     @Test
