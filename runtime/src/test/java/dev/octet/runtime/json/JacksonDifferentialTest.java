@@ -115,6 +115,178 @@ class JacksonDifferentialTest {
         }
     }
 
+    /** Random configuration-like documents in the supported subset, in random block and flow layouts. */
+    @Test
+    void random_yaml_documents_read_like_jackson() throws Exception {
+        Random random = new Random(2024);
+        int[] layouts = new int[4];
+        for (int i = 0; i < 1500; i++) {
+            JsonValue tree = randomYamlTree(random, 0, true);
+            StringBuilder yaml = new StringBuilder(random.nextBoolean() ? "---\n" : "# generated\n");
+            new YamlEmitter(random, yaml).block(tree, 0);
+            String text = yaml.toString();
+            assertEquals(emptyAsNull(convert(YAML.readTree(text))), emptyAsNull(Yaml.parse(text)), text);
+            layouts[0] += text.contains("\n- ") || text.contains(" - ") ? 1 : 0;
+            layouts[1] += text.contains("- - ") || text.matches("(?s).*- [^\n]*: .*") ? 1 : 0;
+            layouts[2] += text.contains("{") || text.contains("[") ? 1 : 0;
+            layouts[3] += text.contains("\n    ") ? 1 : 0;
+        }
+        for (int n : layouts) {
+            assertTrue(n > 150, "each layout is exercised: " + java.util.Arrays.toString(layouts));
+        }
+    }
+
+    private static JsonValue randomYamlTree(Random r, int depth, boolean mapping) {
+        int kind = mapping ? 0 : depth > 3 ? 2 : r.nextInt(4);
+        if (kind == 0) {
+            JsonObject.Builder b = JsonObject.builder();
+            int n = (depth == 0 ? 1 : 0) + r.nextInt(4);
+            for (int i = 0; i < n; i++) {
+                b.put(randomWord(r) + i, randomYamlTree(r, depth + 1, false));
+            }
+            return b.build();
+        }
+        if (kind == 1) {
+            JsonArray.Builder b = JsonArray.builder();
+            for (int i = r.nextInt(4); i > 0; i--) {
+                b.add(randomYamlTree(r, depth + 1, r.nextInt(3) == 0));
+            }
+            return b.build();
+        }
+        switch (r.nextInt(8)) {
+            case 0:
+                return JsonNumber.of(r.nextInt(2_000_001) - 1_000_000L);
+            case 1:
+                return JsonNumber.of(new BigDecimal(BigDecimal.valueOf(r.nextInt(200_000) - 100_000, 3)
+                        .toPlainString()));
+            case 2:
+                return JsonBoolean.of(r.nextBoolean());
+            case 3:
+                return JsonNull.INSTANCE;
+            case 4:
+                return new JsonString(randomWord(r) + " " + randomWord(r));
+            case 5: {
+                char[] c = new char[r.nextInt(8)];
+                String pool = "ab #:,[]{}'\"\\-?&*!|>%@`\té";
+                for (int k = 0; k < c.length; k++) {
+                    c[k] = pool.charAt(r.nextInt(pool.length()));
+                }
+                return new JsonString(new String(c));
+            }
+            default:
+                return new JsonString(randomWord(r));
+        }
+    }
+
+    private static String randomWord(Random r) {
+        String[] words = {"id", "gw-01", "bundled:ad01", "tcp://host:1883", "a.b", "x_y", "octet/{gateway}/{stream}",
+            "drop_oldest", "path/to/file.tflite", "v1.2", "node-7", "sine", "Z", "k8"};
+        return words[r.nextInt(words.length)];
+    }
+
+    /** Writes a tree as YAML, choosing among the layouts the subset allows. */
+    private static final class YamlEmitter {
+        private final Random r;
+        private final StringBuilder out;
+
+        YamlEmitter(Random r, StringBuilder out) {
+            this.r = r;
+            this.out = out;
+        }
+
+        void block(JsonValue v, int indent) {
+            if (v instanceof JsonObject o && !o.isEmpty()) {
+                boolean first = true;
+                for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
+                    if (!first || out.length() == 0 || out.charAt(out.length() - 1) == '\n') {
+                        out.append(" ".repeat(indent));
+                    }
+                    first = false;
+                    out.append(r.nextInt(5) == 0 ? "\"" + e.getKey() + "\"" : e.getKey()).append(':');
+                    value(e.getValue(), indent);
+                }
+            } else if (v instanceof JsonArray a && !a.isEmpty()) {
+                boolean first = true;
+                for (JsonValue e : a) {
+                    if (!first || out.length() == 0 || out.charAt(out.length() - 1) == '\n') {
+                        out.append(" ".repeat(indent));
+                    }
+                    first = false;
+                    out.append('-');
+                    if ((e.isObject() || e.isArray()) && !e.isEmpty() && r.nextBoolean()) {
+                        out.append(' ');
+                        block(e, indent + 2); // "- key: v" / "- - a": the rest lines up after "- "
+                    } else {
+                        value(e, indent);
+                    }
+                }
+            } else {
+                out.append(" ".repeat(indent));
+                flow(v);
+                out.append('\n');
+            }
+        }
+
+        /** After "key:" or "-": the value inline, or on the next lines. */
+        private void value(JsonValue v, int indent) {
+            boolean collection = (v.isObject() || v.isArray()) && !v.isEmpty();
+            if (collection && r.nextInt(3) > 0) {
+                out.append(r.nextInt(4) == 0 ? "   # comment\n" : "\n");
+                int deeper = v.isArray() && out.length() > 1 && r.nextBoolean() && isAfterKey() ? indent
+                        : indent + (r.nextBoolean() ? 2 : 4);
+                block(v, deeper);
+                return;
+            }
+            if (v.isNull() && r.nextBoolean()) {
+                out.append('\n');
+                return;
+            }
+            out.append(' ');
+            flow(v);
+            out.append(r.nextInt(4) == 0 ? "  # comment\n" : "\n");
+        }
+
+        private boolean isAfterKey() {
+            return out.charAt(out.length() - 2) == ':' || out.charAt(out.length() - 1) == ':';
+        }
+
+        private void flow(JsonValue v) {
+            if (v instanceof JsonObject o) {
+                out.append('{');
+                boolean first = true;
+                for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
+                    String k = e.getKey();
+                    out.append(first ? "" : ", ").append(k.matches("[a-z][a-zA-Z0-9_.-]*") ? k : "\"" + k + "\"")
+                            .append(": ");
+                    flow(e.getValue());
+                    first = false;
+                }
+                out.append('}');
+            } else if (v instanceof JsonArray a) {
+                out.append('[');
+                for (int i = 0; i < a.size(); i++) {
+                    out.append(i == 0 ? "" : ", ");
+                    flow(a.get(i));
+                }
+                out.append(']');
+            } else if (v instanceof JsonString s) {
+                String t = s.value();
+                if (t.matches("[a-z][a-zA-Z0-9_./-]*") && r.nextBoolean()) {
+                    out.append(t);
+                } else if (r.nextBoolean()) {
+                    out.append('\'').append(t.replace("'", "''")).append('\'');
+                } else {
+                    out.append('"').append(t.replace("\\", "\\\\").replace("\"", "\\\"").replace("\t", "\\t"))
+                            .append('"');
+                }
+            } else if (v.isNull()) {
+                out.append(r.nextBoolean() ? "null" : "~");
+            } else {
+                out.append(v.asText());
+            }
+        }
+    }
+
     /**
      * Where Octet follows YAML 1.2 and Jackson's YAML (SnakeYAML, YAML 1.1) does not: yes/no/on/off are strings, and
      * an exponent without a dot is a number. Documented in docs/CONFIG_SYNTAX.md.
