@@ -54,7 +54,7 @@ final class YamlParser {
         if (!content) {
             return JsonNull.INSTANCE;
         }
-        JsonValue root = blockNode(-1);
+        JsonValue root = blockNode();
         if (skipToContent()) {
             if (col() == 0 && isMarker("---")) {
                 throw unsupported("several documents in one file ('---' after the first document) are");
@@ -79,7 +79,7 @@ final class YamlParser {
     // ---------------------------------------------------------------------------------------------- block
 
     /** The node starting at the cursor; its indentation is the cursor's column. */
-    private JsonValue blockNode(int parentIndent) throws JsonParseException {
+    private JsonValue blockNode() throws JsonParseException {
         int n = col();
         if (isSequenceEntry()) {
             return blockSequence(n);
@@ -102,10 +102,10 @@ final class YamlParser {
             if (atLineEnd() || peek() == '#') {
                 endOfLine();
                 if (skipToContent() && col() > n) {
-                    item = blockNode(n);
+                    item = blockNode();
                 }
             } else {
-                item = blockNode(n);
+                item = blockNode();
             }
             items.add(item);
             if (!moreContent() || col() < n) {
@@ -141,7 +141,7 @@ final class YamlParser {
                 endOfLine();
                 if (skipToContent()) {
                     if (col() > n) {
-                        value = blockNode(n);
+                        value = blockNode();
                     } else if (col() == n && isSequenceEntry()) {
                         value = blockSequence(n); // "key:\n- a": YAML allows the list at the key's indentation
                     }
