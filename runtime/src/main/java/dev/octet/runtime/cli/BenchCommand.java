@@ -1,7 +1,6 @@
 package dev.octet.runtime.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.octet.runtime.json.Json;
 import dev.octet.profiles.DeviceProfile;
 import dev.octet.profiles.DeviceProfiles;
 import dev.octet.profiles.ProfileException;
@@ -95,8 +94,7 @@ final class BenchCommand implements Callable<Integer> {
         String name = model.getFileName().toString();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            out.println(mapper.writeValueAsString(BenchReport.json(name, m.sizeBytes(), macs, estimates)));
+            out.println(Json.pretty(Json.from(BenchReport.json(name, m.sizeBytes(), macs, estimates))));
         } else {
             printText(out, m, estimates);
         }

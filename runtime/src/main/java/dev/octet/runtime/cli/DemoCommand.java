@@ -1,7 +1,8 @@
 package dev.octet.runtime.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.Json;
+import dev.octet.runtime.json.JsonParseException;
+import dev.octet.runtime.json.JsonValue;
 import dev.octet.mqtt.InProcessBroker;
 import dev.octet.mqtt.LinkState;
 import dev.octet.mqtt.MqttLink;
@@ -50,7 +51,6 @@ import picocli.CommandLine.Spec;
                 + "prints each published result.")
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     static final String CONFIG = "/dev/octet/demo/demo.yaml";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Held so that the level sticks (JUL keeps loggers weakly). */
     private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("dev.octet");
 
@@ -205,26 +205,26 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 return;
             }
             try {
-                JsonNode r = JSON.readTree(payload);
-                long seq = r.get("window").get("seq").asLong();
+                JsonValue r = Json.parse(payload);
+                long seq = r.get("window").get("seq").asNumber().longValue();
                 if (seq <= lastSeq && lastSeq - seq < 1000) {
                     return; // a QoS 1 redelivery (looping replays restart their sequence far below)
                 }
                 lastSeq = seq;
-                JsonNode o = r.get("outputs");
-                double score = o.get("score").asDouble();
-                boolean anomaly = o.path("anomaly").asBoolean(false);
+                JsonValue o = r.get("outputs");
+                double score = o.get("score").asNumber().doubleValue();
+                boolean anomaly = o.get("anomaly") != null && o.get("anomaly").asBoolean();
                 count++;
                 sum += score;
                 flagged += anomaly ? 1 : 0;
-                latencyMicros += r.path("latency_us").asLong(0);
+                latencyMicros += r.get("latency_us") == null ? 0 : r.get("latency_us").asNumber().longValue();
                 out.printf("window %3d  score %8.4f%s%n", seq, score, anomaly ? "  ANOMALY" : "");
                 out.flush();
                 notifyAll();
                 if (count >= limit) {
                     enough.countDown();
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (JsonParseException | RuntimeException e) {
                 out.println("unreadable result: " + payload);
             }
         }

@@ -1,7 +1,6 @@
 package dev.octet.runtime.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.octet.runtime.json.Json;
 import dev.octet.runtime.engine.ModelSummary;
 import dev.octet.runtime.engine.OpRegistry;
 import dev.octet.runtime.model.Model;
@@ -41,8 +40,7 @@ final class InspectCommand implements Callable<Integer> {
         ModelSummary summary = ModelSummary.of(m);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            out.println(mapper.writeValueAsString(toJson(m, summary)));
+            out.println(Json.pretty(Json.from(toJson(m, summary))));
         } else {
             printTables(out, m, summary);
         }

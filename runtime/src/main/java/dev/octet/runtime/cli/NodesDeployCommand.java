@@ -1,7 +1,5 @@
 package dev.octet.runtime.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.octet.ota.coap.CoapSettings;
 import dev.octet.ota.coap.NodeReport;
 import dev.octet.runtime.cortexm.CortexMEmulator;
@@ -11,6 +9,10 @@ import dev.octet.runtime.cortexm.Estimate;
 import dev.octet.runtime.cortexm.NodeClass;
 import dev.octet.runtime.nodes.CandidateModel;
 import dev.octet.runtime.nodes.ClassPlan;
+import dev.octet.runtime.json.Json;
+import dev.octet.runtime.json.JsonArray;
+import dev.octet.runtime.json.JsonObject;
+import dev.octet.runtime.json.JsonParseException;
 import dev.octet.runtime.nodes.DeploymentJson;
 import dev.octet.runtime.nodes.FleetMqttPublisher;
 import dev.octet.runtime.nodes.FleetPlan;
@@ -193,21 +195,21 @@ final class NodesDeployCommand implements Callable<Integer> {
         String uri = (c.coap().dtls() ? "coaps://" : "coap://") + c.coap().bind() + ":" + server.port();
         synchronized (out) {
             if (json) {
-                ObjectNode o = DeploymentJsonEvents.event("serving");
+                JsonObject.Builder o = DeploymentJsonEvents.event("serving");
                 o.put("uri", uri);
                 o.put("dtls", c.coap().dtls());
-                ArrayNode resources = o.putArray("resources");
+                JsonArray.Builder resources = JsonArray.builder();
                 plan.classes().stream().filter(ClassPlan::push).forEach(p -> resources.add("/models/" + p.resource()));
+                o.put("resources", resources.build());
                 if (mqtt.isPresent()) {
                     o.put("mqtt", mqtt.get().uri());
                 } else {
                     o.putNull("mqtt");
                 }
-                ArrayNode expected = o.putArray("expected_nodes");
-                c.expectedNodes().forEach(expected::add);
+                o.put("expected_nodes", Json.from(c.expectedNodes()));
                 o.put("until_reported", waitForReports);
                 limit.ifPresent(d -> o.put("timeout_s", d.toMillis() / 1000.0));
-                out.println(o);
+                out.println(o.build());
             } else {
                 out.printf(Locale.ROOT, "serving on %s%s; reports to %s%n", uri,
                         c.coap().dtls() ? " (DTLS-PSK, " + c.coap().pskKeys().size() + " identities)" : "",
@@ -229,13 +231,13 @@ final class NodesDeployCommand implements Callable<Integer> {
         NodeReport r = f.report();
         synchronized (out) {
             if (json) {
-                ObjectNode o = DeploymentJsonEvents.event("report");
+                JsonObject.Builder o = DeploymentJsonEvents.event("report");
                 try {
-                    o.setAll((ObjectNode) DeploymentJsonEvents.MAPPER.readTree(f.json()));
-                } catch (IOException e) {
+                    o.putAll(Json.parse(f.json()).asObject());
+                } catch (JsonParseException e) {
                     throw new IllegalStateException(e); // our own JSON
                 }
-                out.println(o);
+                out.println(o.build());
             } else {
                 out.printf(Locale.ROOT, "report %s (class %s, %s): %s%s: %s%n", r.node(),
                         f.nodeClass().map(ClassPlan::name).orElse("unknown"),
@@ -255,16 +257,14 @@ final class NodesDeployCommand implements Callable<Integer> {
         long failed = reports.stream().filter(r -> r.status() == NodeReport.Status.FAILED).count();
         synchronized (out) {
             if (json) {
-                ObjectNode o = DeploymentJsonEvents.event("summary");
+                JsonObject.Builder o = DeploymentJsonEvents.event("summary");
                 o.put("reported", reports.size());
                 o.put("accepted", accepted);
                 o.put("refused", refused);
                 o.put("failed", failed);
-                ArrayNode m = o.putArray("missing");
-                missing.forEach(m::add);
-                ArrayNode u = o.putArray("mqtt_unconfirmed");
-                unconfirmed.forEach(u::add);
-                out.println(o);
+                o.put("missing", Json.from(missing));
+                o.put("mqtt_unconfirmed", Json.from(unconfirmed));
+                out.println(o.build());
             } else {
                 out.printf(Locale.ROOT, "%d node(s) reported: %d accepted, %d refused, %d failed%s%n",
                         reports.size(), accepted, refused, failed,
@@ -286,12 +286,13 @@ final class NodesDeployCommand implements Callable<Integer> {
     private void printDecisions(FleetPlan plan) {
         FleetConfig c = plan.config();
         if (json) {
-            ObjectNode o = DeploymentJsonEvents.event("decisions");
+            JsonObject.Builder o = DeploymentJsonEvents.event("decisions");
             o.put("gateway", c.gatewayId());
             o.put("fleet", c.file().toString());
-            ArrayNode classes = o.putArray("classes");
+            JsonArray.Builder classes = JsonArray.builder();
             plan.classes().forEach(p -> classes.add(DeploymentJson.decision(c.gatewayId(), p)));
-            out.println(o);
+            o.put("classes", classes.build());
+            out.println(o.build());
             out.flush();
             return;
         }
@@ -335,14 +336,11 @@ final class NodesDeployCommand implements Callable<Integer> {
 
     /** JSON-lines events: every line carries its {@code event}. */
     static final class DeploymentJsonEvents {
-        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
-                new com.fasterxml.jackson.databind.ObjectMapper();
-
         private DeploymentJsonEvents() {
         }
 
-        static ObjectNode event(String name) {
-            return MAPPER.createObjectNode().put("event", name);
+        static JsonObject.Builder event(String name) {
+            return JsonObject.builder().put("event", name);
         }
     }
 }

@@ -1,20 +1,17 @@
 package dev.octet.runtime.nodes;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.octet.ota.coap.NodeReport;
 import dev.octet.runtime.cortexm.DeploymentPolicy.Decision;
 import dev.octet.runtime.cortexm.Estimate;
 import dev.octet.runtime.cortexm.NodeClass;
+import dev.octet.runtime.json.JsonArray;
+import dev.octet.runtime.json.JsonObject;
 import java.util.Optional;
 
 /**
  * The JSON forms of decisions and reports, shared by {@code --json} and the MQTT topics so both say the same thing.
  */
 public final class DeploymentJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-
     private DeploymentJson() {
     }
 
@@ -22,9 +19,9 @@ public final class DeploymentJson {
      * One class's decision: the class and its budgets, {@code action} push or hold, the chosen model with its size,
      * SHA-256 and predicted arena (when pushed), and every candidate's estimate, verdict and reasons.
      */
-    public static ObjectNode decision(String gatewayId, ClassPlan plan) {
+    public static JsonObject decision(String gatewayId, ClassPlan plan) {
         NodeClass nc = plan.entry().nodeClass();
-        ObjectNode o = MAPPER.createObjectNode();
+        JsonObject.Builder o = JsonObject.builder();
         o.put("gateway", gatewayId);
         o.put("class", plan.name());
         o.put("profile", nc.profile().id());
@@ -52,11 +49,11 @@ public final class DeploymentJson {
         } else {
             o.putNull("model");
         }
-        ArrayNode candidates = o.putArray("candidates");
+        JsonArray.Builder candidates = JsonArray.builder();
         String chosen = plan.chosen().map(CandidateModel::name).orElse(null);
         for (Decision d : plan.selection().decisions()) {
             Estimate e = d.estimate();
-            ObjectNode c = candidates.addObject();
+            JsonObject.Builder c = JsonObject.builder();
             c.put("name", d.candidate().name());
             if (d.candidate().accuracy().isPresent()) {
                 c.put("accuracy", d.candidate().accuracy().getAsDouble());
@@ -72,18 +69,21 @@ public final class DeploymentJson {
             c.put("fits", e.fits());
             c.put("push", d.push());
             c.put("chosen", d.candidate().name().equals(chosen));
-            ArrayNode reasons = c.putArray("reasons");
+            JsonArray.Builder reasons = JsonArray.builder();
             d.reasons().forEach(reasons::add);
+            c.put("reasons", reasons.build());
+            candidates.add(c.build());
         }
-        return o;
+        o.put("candidates", candidates.build());
+        return o.build();
     }
 
     /**
      * A node's report as the gateway forwards it: the node's own fields plus the gateway, the class whose resource it
      * pulled, and the model served there.
      */
-    public static ObjectNode report(String gatewayId, NodeReport r, Optional<ClassPlan> plan) {
-        ObjectNode o = MAPPER.createObjectNode();
+    public static JsonObject report(String gatewayId, NodeReport r, Optional<ClassPlan> plan) {
+        JsonObject.Builder o = JsonObject.builder();
         o.put("gateway", gatewayId);
         o.put("node", r.node());
         if (plan.isPresent()) {
@@ -106,7 +106,7 @@ public final class DeploymentJson {
         r.requiredBytes().ifPresent(v -> o.put("required_bytes", v));
         r.availableBytes().ifPresent(v -> o.put("available_bytes", v));
         o.put("detail", r.detail());
-        return o;
+        return o.build();
     }
 
     private static double round(double v) {

@@ -1,15 +1,14 @@
 package dev.octet.runtime.pipeline;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.Json;
+import dev.octet.runtime.json.JsonArray;
+import dev.octet.runtime.json.JsonParseException;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.JsonWriter;
 import dev.octet.runtime.pipeline.postprocess.Outputs;
 import dev.octet.runtime.pipeline.postprocess.Prediction;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,9 +30,6 @@ import java.util.Objects;
 public record InferenceResult(String streamId, long windowSequence, long windowStartNanos, long windowEndNanos,
                               long windowStartEpochMicros, long windowEndEpochMicros, String modelId,
                               String modelVersion, Outputs outputs, long latencyMicros) {
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     public InferenceResult {
         Objects.requireNonNull(streamId, "streamId");
         Objects.requireNonNull(modelId, "modelId");
@@ -52,93 +48,122 @@ public record InferenceResult(String streamId, long windowSequence, long windowS
      * Output fields that were not configured are left out.
      */
     public String toJson() {
-        StringWriter w = new StringWriter(256);
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            g.writeStartObject();
-            g.writeStringField("stream", streamId);
-            g.writeObjectFieldStart("window");
-            g.writeNumberField("seq", windowSequence);
-            g.writeStringField("start", iso(windowStartEpochMicros));
-            g.writeStringField("end", iso(windowEndEpochMicros));
-            g.writeNumberField("start_mono_ns", windowStartNanos);
-            g.writeNumberField("end_mono_ns", windowEndNanos);
-            g.writeEndObject();
-            g.writeObjectFieldStart("model");
-            g.writeStringField("id", modelId);
-            g.writeStringField("version", modelVersion);
-            g.writeEndObject();
-            g.writeObjectFieldStart("outputs");
-            if (outputs.label() != null) {
-                g.writeStringField("label", outputs.label());
-            }
-            if (outputs.topK() != null) {
-                g.writeArrayFieldStart("top_k");
-                for (Prediction p : outputs.topK()) {
-                    g.writeStartObject();
-                    g.writeNumberField("index", p.index());
-                    g.writeStringField("label", p.label());
-                    g.writeNumberField("confidence", p.confidence());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            if (outputs.score() != null) {
-                g.writeNumberField("score", outputs.score());
-            }
-            if (outputs.anomaly() != null) {
-                g.writeBooleanField("anomaly", outputs.anomaly());
-            }
-            float[] raw = outputs.raw();
-            if (raw != null) {
-                g.writeArrayFieldStart("raw");
-                for (float v : raw) {
-                    g.writeNumber(v);
-                }
-                g.writeEndArray();
-            }
-            g.writeEndObject();
-            g.writeNumberField("latency_us", latencyMicros);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        StringBuilder sb = new StringBuilder(256);
+        JsonWriter g = JsonWriter.compact(sb);
+        g.beginObject();
+        g.field("stream", streamId);
+        g.name("window").beginObject();
+        g.field("seq", windowSequence);
+        g.field("start", iso(windowStartEpochMicros));
+        g.field("end", iso(windowEndEpochMicros));
+        g.field("start_mono_ns", windowStartNanos);
+        g.field("end_mono_ns", windowEndNanos);
+        g.endObject();
+        g.name("model").beginObject();
+        g.field("id", modelId);
+        g.field("version", modelVersion);
+        g.endObject();
+        g.name("outputs").beginObject();
+        if (outputs.label() != null) {
+            g.field("label", outputs.label());
         }
-        return w.toString();
+        if (outputs.topK() != null) {
+            g.name("top_k").beginArray();
+            for (Prediction p : outputs.topK()) {
+                g.beginObject();
+                g.field("index", p.index());
+                g.field("label", p.label());
+                g.field("confidence", p.confidence());
+                g.endObject();
+            }
+            g.endArray();
+        }
+        if (outputs.score() != null) {
+            g.field("score", outputs.score().doubleValue());
+        }
+        if (outputs.anomaly() != null) {
+            g.field("anomaly", outputs.anomaly().booleanValue());
+        }
+        float[] raw = outputs.raw();
+        if (raw != null) {
+            g.name("raw").beginArray();
+            for (float v : raw) {
+                g.value(v);
+            }
+            g.endArray();
+        }
+        g.endObject();
+        g.field("latency_us", latencyMicros);
+        g.endObject();
+        return sb.toString();
     }
 
-    /** Parses {@link #toJson()} back (for consumers and tests). */
+    /** Parses {@link #toJson()} back (for consumers and tests); IllegalArgumentException if it is not one. */
     public static InferenceResult fromJson(String json) {
         try {
-            JsonNode root = MAPPER.readTree(json);
-            JsonNode window = root.required("window");
-            JsonNode model = root.required("model");
-            JsonNode out = root.required("outputs");
+            JsonValue root = Json.parse(json);
+            JsonValue window = required(root, "window");
+            JsonValue model = required(root, "model");
+            JsonValue out = required(root, "outputs");
             List<Prediction> topK = null;
-            if (out.has("top_k")) {
+            if (out.get("top_k") != null) {
                 topK = new ArrayList<>();
-                for (JsonNode p : out.get("top_k")) {
-                    topK.add(new Prediction(p.required("index").asInt(), p.required("label").asText(),
-                            (float) p.required("confidence").asDouble()));
+                for (JsonValue p : out.get("top_k").asArray()) {
+                    topK.add(new Prediction(Math.toIntExact(required(p, "index").asNumber().longValue()),
+                            required(p, "label").asText(), (float) real(required(p, "confidence"))));
                 }
             }
             float[] raw = null;
-            if (out.has("raw")) {
-                JsonNode r = out.get("raw");
+            if (out.get("raw") != null) {
+                JsonArray r = out.get("raw").asArray();
                 raw = new float[r.size()];
                 for (int i = 0; i < raw.length; i++) {
-                    raw[i] = (float) r.get(i).asDouble();
+                    JsonValue v = r.get(i);
+                    raw[i] = v.isNumber() ? v.asNumber().floatValue() : (float) real(v);
                 }
             }
-            Outputs outputs = new Outputs(out.has("label") ? out.get("label").asText() : null, topK,
-                    out.has("score") ? out.get("score").asDouble() : null,
-                    out.has("anomaly") ? out.get("anomaly").asBoolean() : null, raw);
-            return new InferenceResult(root.required("stream").asText(), window.required("seq").asLong(),
-                    window.required("start_mono_ns").asLong(), window.required("end_mono_ns").asLong(),
-                    micros(window.required("start").asText()), micros(window.required("end").asText()),
-                    model.required("id").asText(), model.required("version").asText(), outputs,
-                    root.required("latency_us").asLong());
-        } catch (IOException e) {
+            Outputs outputs = new Outputs(out.get("label") != null ? out.get("label").asText() : null, topK,
+                    out.get("score") != null ? real(out.get("score")) : null,
+                    out.get("anomaly") != null ? out.get("anomaly").asBoolean() : null, raw);
+            return new InferenceResult(required(root, "stream").asText(), integer(window, "seq"),
+                    integer(window, "start_mono_ns"), integer(window, "end_mono_ns"),
+                    micros(required(window, "start").asText()), micros(required(window, "end").asText()),
+                    required(model, "id").asText(), required(model, "version").asText(), outputs,
+                    integer(root, "latency_us"));
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("not an inference result: " + e.getMessage(), e);
+        } catch (IllegalStateException | ArithmeticException | DateTimeParseException e) {
             throw new IllegalArgumentException("not an inference result: " + e.getMessage(), e);
         }
+    }
+
+    private static JsonValue required(JsonValue o, String key) {
+        JsonValue v = o.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("not an inference result: no \"" + key + "\" in " + o);
+        }
+        return v;
+    }
+
+    private static long integer(JsonValue o, String key) {
+        return required(o, key).asNumber().longValue();
+    }
+
+    /** A number, or one of the strings toJson writes for NaN and the infinities. */
+    private static double real(JsonValue v) {
+        if (v.isString()) {
+            switch (v.asText()) {
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    break;
+            }
+        }
+        return v.asNumber().doubleValue();
     }
 
     private static String iso(long epochMicros) {

@@ -1,8 +1,7 @@
 package dev.octet.runtime.service;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.octet.runtime.json.JsonArray;
+import dev.octet.runtime.json.JsonObject;
 import dev.octet.runtime.pipeline.config.OctetConfig;
 import dev.octet.runtime.pipeline.config.OctetConfig.ClassificationPost;
 import dev.octet.runtime.pipeline.config.OctetConfig.MqttSink;
@@ -20,7 +19,6 @@ import java.util.Map;
  */
 public final class Discovery {
     public static final String PREFIX = "homeassistant";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Discovery() {
     }
@@ -42,7 +40,7 @@ public final class Discovery {
         for (StreamConfig s : config.streams()) {
             String objectId = sanitize(gw + "_" + s.id());
             boolean classifier = s.postprocess().stream().anyMatch(ClassificationPost.class::isInstance);
-            ObjectNode m = JSON.createObjectNode();
+            JsonObject.Builder m = JsonObject.builder();
             m.put("name", s.id() + (classifier ? " label" : " anomaly score"));
             m.put("unique_id", "octet_" + objectId);
             m.put("object_id", "octet_" + objectId);
@@ -57,14 +55,14 @@ public final class Discovery {
                 m.put("state_class", "measurement");
             }
             m.put("icon", classifier ? "mdi:label" : "mdi:waveform");
-            ObjectNode device = m.putObject("device");
-            ArrayNode ids = device.putArray("identifiers");
-            ids.add("octet_" + sanitize(gw));
-            device.put("name", "Octet gateway " + gw);
-            device.put("manufacturer", "Octet");
-            device.put("model", "Octet gateway");
-            device.put("sw_version", version);
-            out.put(PREFIX + "/sensor/" + objectId + "/config", m.toString().getBytes(StandardCharsets.UTF_8));
+            m.put("device", JsonObject.builder()
+                    .put("identifiers", JsonArray.builder().add("octet_" + sanitize(gw)).build())
+                    .put("name", "Octet gateway " + gw)
+                    .put("manufacturer", "Octet")
+                    .put("model", "Octet gateway")
+                    .put("sw_version", version)
+                    .build());
+            out.put(PREFIX + "/sensor/" + objectId + "/config", m.build().toString().getBytes(StandardCharsets.UTF_8));
         }
         return out;
     }

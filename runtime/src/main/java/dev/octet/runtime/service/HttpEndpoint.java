@@ -1,10 +1,9 @@
 package dev.octet.runtime.service;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.octet.runtime.json.JsonArray;
+import dev.octet.runtime.json.JsonObject;
 import dev.octet.runtime.pipeline.Pipeline;
 import dev.octet.runtime.pipeline.StreamHealth;
 import dev.octet.runtime.pipeline.StreamStatus;
@@ -21,7 +20,6 @@ import java.util.function.BooleanSupplier;
  * on the JDK's own HTTP server, one daemon thread.
  */
 public final class HttpEndpoint implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -47,7 +45,7 @@ public final class HttpEndpoint implements AutoCloseable {
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.render()));
         server.createContext("/health", ex -> {
-            ObjectNode doc = health(pipeline, mqttConnected);
+            JsonObject doc = health(pipeline, mqttConnected);
             boolean ok = "ok".equals(doc.get("status").asText());
             respond(ex, ok ? 200 : 503, "application/json", doc.toString());
         });
@@ -55,26 +53,27 @@ public final class HttpEndpoint implements AutoCloseable {
         return new HttpEndpoint(server, executor);
     }
 
-    static ObjectNode health(Pipeline pipeline, BooleanSupplier mqttConnected) {
-        ObjectNode doc = JSON.createObjectNode();
+    static JsonObject health(Pipeline pipeline, BooleanSupplier mqttConnected) {
+        JsonObject.Builder doc = JsonObject.builder();
         boolean allOk = true;
-        ArrayNode streams = JSON.createArrayNode();
+        JsonArray.Builder streams = JsonArray.builder();
         for (StreamStatus s : pipeline.status()) {
-            ObjectNode n = streams.addObject();
+            JsonObject.Builder n = JsonObject.builder();
             n.put("id", s.streamId());
             n.put("health", s.health().name().toLowerCase(java.util.Locale.ROOT));
             n.put("reason", s.reason());
             n.put("inferences", s.inferences());
             n.put("windows_dropped", s.windowsDropped() + s.windowsDiscarded());
             allOk &= s.health() == StreamHealth.OK;
+            streams.add(n.build());
         }
         doc.put("status", allOk ? "ok" : "unhealthy");
         doc.put("gateway", pipeline.gatewayId());
         if (mqttConnected != null) {
             doc.put("mqtt", mqttConnected.getAsBoolean() ? "connected" : "disconnected");
         }
-        doc.set("streams", streams);
-        return doc;
+        doc.put("streams", streams.build());
+        return doc.build();
     }
 
     private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.profiles.DeviceProfiles;
 import dev.octet.runtime.TestModels;
 import java.io.PrintWriter;
@@ -58,11 +58,11 @@ class BenchCommandTest {
     void all_covers_every_microcontroller_profile_and_no_gateway() throws Exception {
         Result r = run("bench", kws(), "--all", "--json");
         assertEquals(0, r.exit, r.err);
-        JsonNode doc = new ObjectMapper().readTree(r.out);
-        JsonNode profiles = doc.get("profiles");
+        JsonValue doc = Json.parse(r.out);
+        JsonValue profiles = doc.get("profiles");
         long micros = DeviceProfiles.bundled().all().stream().filter(p -> !p.isGateway()).count();
         assertEquals(micros, profiles.size());
-        for (JsonNode p : profiles) {
+        for (JsonValue p : profiles.asArray()) {
             for (String field : new String[] {"profile", "core", "clock_mhz", "latency_ms", "cycles", "arena_bytes",
                 "flash_bytes", "fits"}) {
                 assertTrue(p.has(field), field + " missing in " + p);
@@ -79,7 +79,7 @@ class BenchCommandTest {
     void json_is_a_single_document_with_the_chosen_profiles_in_order() throws Exception {
         Result r = run("bench", kws(), "--profile", "ra6m4,stm32h7a3", "--json");
         assertEquals(0, r.exit, r.err);
-        JsonNode doc = new ObjectMapper().readTree(r.out);
+        JsonValue doc = Json.parse(r.out);
         assertEquals("ra6m4", doc.get("profiles").get(0).get("profile").asText());
         assertEquals("cortex-m33", doc.get("profiles").get(0).get("core").asText());
         assertEquals(200, doc.get("profiles").get(0).get("clock_mhz").asInt());
@@ -110,7 +110,7 @@ class BenchCommandTest {
         assertEquals(0, text.exit, text.err);
         assertTrue(text.out.contains("NO (flash)"), text.out);
         Result json = run("bench", big, "--profile", "stm32g0b1", "--json");
-        JsonNode p = new ObjectMapper().readTree(json.out).get("profiles").get(0);
+        JsonValue p = Json.parse(json.out).get("profiles").get(0);
         assertFalse(p.get("fits").asBoolean());
         assertFalse(p.get("fits_flash").asBoolean());
         Path html = tmp.resolve("big.html");
@@ -124,7 +124,7 @@ class BenchCommandTest {
         Result r = run("bench", TestModels.path("ic01_resnet8_cifar10_int8.tflite").toString(), "--profile",
                 "stm32g0b1", "--json");
         assertEquals(0, r.exit, r.err);
-        JsonNode p = new ObjectMapper().readTree(r.out).get("profiles").get(0);
+        JsonValue p = Json.parse(r.out).get("profiles").get(0);
         boolean fits = p.get("arena_bytes").asLong() <= p.get("sram_bytes").asLong()
                 && p.get("flash_bytes").asLong() <= p.get("flash_capacity_bytes").asLong();
         assertEquals(fits, p.get("fits").asBoolean());
@@ -166,7 +166,7 @@ class BenchCommandTest {
         Files.writeString(file, text);
         Result r = run("bench", kws(), "--profile-file", file.toString(), "--profile", "my-board", "--json");
         assertEquals(0, r.exit, r.err);
-        assertEquals("my-board", new ObjectMapper().readTree(r.out).get("profiles").get(0).get("profile").asText());
+        assertEquals("my-board", Json.parse(r.out).get("profiles").get(0).get("profile").asText());
     }
 
     @Test

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.mqtt.MqttLink;
 import dev.octet.mqtt.MqttSettings;
 import dev.octet.ota.coap.CoapSettings;
@@ -51,7 +51,6 @@ import picocli.CommandLine;
 class NodesDeployCommandTest {
     static final Configuration NODE_COAP = CoapSettings.configuration(Duration.ofMillis(500), 4);
     static final Pattern SERVING = Pattern.compile("serving on coaps?://127\\.0\\.0\\.1:(\\d+)");
-    static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -164,15 +163,15 @@ class NodesDeployCommandTest {
         assertEquals(0, r.exit, r.err);
         List<String> lines = r.out.lines().toList();
         assertEquals(1, lines.size(), r.out);
-        JsonNode doc = JSON.readTree(lines.get(0));
+        JsonValue doc = Json.parse(lines.get(0));
         assertEquals("decisions", doc.get("event").asText());
-        JsonNode f7 = doc.get("classes").get(0);
+        JsonValue f7 = doc.get("classes").get(0);
         assertEquals("push", f7.get("action").asText());
         assertEquals("vww01", f7.get("model").asText());
         assertEquals(91_184, f7.get("arena_bytes").asLong());
-        JsonNode g0 = doc.get("classes").get(1);
+        JsonValue g0 = doc.get("classes").get(1);
         assertEquals("kws01", g0.get("model").asText());
-        JsonNode vwwOnG0 = g0.get("candidates").get(0);
+        JsonValue vwwOnG0 = g0.get("candidates").get(0);
         assertEquals(false, vwwOnG0.get("push").asBoolean());
         assertTrue(vwwOnG0.get("reasons").get(0).asText().startsWith("arena 91,176 B exceeds"), vwwOnG0.toString());
     }
@@ -223,13 +222,13 @@ class NodesDeployCommandTest {
         assertTrue(deploy.out.toString().contains("4 node(s) reported: 3 accepted, 1 refused, 0 failed"), deploy.out.toString());
 
         // Subscribing only now: decisions and reports are retained, and were confirmed before the command ended.
-        Map<String, JsonNode> seen = retained(broker.uri(), "octet/gw-t/nodes/#", 6);
-        JsonNode f7 = seen.get("octet/gw-t/nodes/f7-camera/decision");
+        Map<String, JsonValue> seen = retained(broker.uri(), "octet/gw-t/nodes/#", 6);
+        JsonValue f7 = seen.get("octet/gw-t/nodes/f7-camera/decision");
         assertEquals("vww01", f7.get("model").asText());
         assertEquals("push", f7.get("action").asText());
         assertEquals(91_184, f7.get("arena_bytes").asLong());
         assertEquals("kws01", seen.get("octet/gw-t/nodes/g0-sensor/decision").get("model").asText());
-        JsonNode why = seen.get("octet/gw-t/nodes/g0-02/report");
+        JsonValue why = seen.get("octet/gw-t/nodes/g0-02/report");
         assertEquals("REFUSED", why.get("status").asText());
         assertEquals("ram", why.get("reason").asText());
         assertEquals(22_756, why.get("required_bytes").asLong());
@@ -262,7 +261,7 @@ class NodesDeployCommandTest {
                 "--timeout", "100", "--json");
         await().atMost(Duration.ofSeconds(20)).until(() -> deploy.out.toString().contains("\"event\":\"serving\"")
                 || deploy.exit.isDone());
-        JsonNode serving = deploy.out.toString().lines().map(NodesDeployCommandTest::json)
+        JsonValue serving = deploy.out.toString().lines().map(NodesDeployCommandTest::json)
                 .filter(j -> j.get("event").asText().equals("serving")).findFirst().orElseThrow();
         assertTrue(serving.get("dtls").asBoolean());
         String gateway = serving.get("uri").asText();
@@ -281,10 +280,10 @@ class NodesDeployCommandTest {
         assertEquals(0, deploy.awaitExit(), deploy.out + "\n" + deploy.err);
         assertEquals(NodeReport.Status.REFUSED, reports.get("g0-02").status());
 
-        List<JsonNode> events = deploy.out.toString().lines().map(NodesDeployCommandTest::json).toList();
+        List<JsonValue> events = deploy.out.toString().lines().map(NodesDeployCommandTest::json).toList();
         assertEquals(List.of("decisions", "serving", "report", "report", "report", "report", "summary"),
                 events.stream().map(e -> e.get("event").asText()).toList());
-        JsonNode summary = events.get(events.size() - 1);
+        JsonValue summary = events.get(events.size() - 1);
         assertEquals(3, summary.get("accepted").asInt());
         assertEquals(1, summary.get("refused").asInt());
         assertEquals(0, summary.get("missing").size());
@@ -352,17 +351,17 @@ class NodesDeployCommandTest {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     }
 
-    private static JsonNode json(String line) {
+    private static JsonValue json(String line) {
         try {
-            return JSON.readTree(line);
-        } catch (java.io.IOException e) {
+            return Json.parse(line);
+        } catch (dev.octet.runtime.json.JsonParseException e) {
             throw new AssertionError("not JSON: " + line, e);
         }
     }
 
     /** Subscribes and collects retained decisions and reports until {@code count} topics have arrived. */
-    private static Map<String, JsonNode> retained(String uri, String filter, int count) throws Exception {
-        Map<String, JsonNode> seen = new ConcurrentHashMap<>();
+    private static Map<String, JsonValue> retained(String uri, String filter, int count) throws Exception {
+        Map<String, JsonValue> seen = new ConcurrentHashMap<>();
         try (MqttLink observer = MqttLink.start(MqttSettings.builder(uri, "observer").build())) {
             await().atMost(Duration.ofSeconds(10)).until(observer::isConnected);
             observer.subscribe(filter, 1, m -> {

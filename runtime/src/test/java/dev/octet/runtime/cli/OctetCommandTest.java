@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.runtime.TestModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -55,7 +55,7 @@ class OctetCommandTest {
     void inspect_json_is_one_machine_readable_document() throws Exception {
         Result r = run("inspect", "--json", TestModels.path("ad01_fc_autoencoder_int8.tflite").toString());
         assertEquals(0, r.exit, r.err);
-        JsonNode doc = new ObjectMapper().readTree(r.out);
+        JsonValue doc = Json.parse(r.out);
         assertEquals(264_192, doc.get("totals").get("macs").asLong());
         assertEquals(10, doc.get("operators").size());
         assertEquals(31, doc.get("tensors").size());

@@ -116,7 +116,7 @@ class RecordCommandTest {
             assertArrayEquals(all.get(10 + 4 * j), recorded.get(j), "window " + j);
         }
         String json = Files.readString(tmp.resolve("toycar.bin.json"));
-        assertTrue(json.contains("\"stream\" : \"toycar\"") && json.contains("\"count\" : 40"), json);
+        assertTrue(json.contains("\"stream\": \"toycar\"") && json.contains("\"count\": 40"), json);
         assertEquals(List.of("octet.yaml", "toycar.bin", "toycar.bin.json"), files());
     }
 

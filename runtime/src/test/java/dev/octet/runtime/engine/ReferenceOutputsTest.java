@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.runtime.TestModels;
 import dev.octet.runtime.kernels.ReferenceSemantics;
 import dev.octet.runtime.model.Model;
@@ -90,14 +90,15 @@ class ReferenceOutputsTest {
     }
 
     @Test
-    void keyword_spotting_every_operator_output_matches_the_reference() throws IOException {
+    void keyword_spotting_every_operator_output_matches_the_reference() throws Exception {
         Model model = model("kws01_dscnn_int8.tflite");
         Interpreter interpreter = Interpreter.create(model, InterpreterOptions.defaults().withPreserveAllTensors(true));
         interpreter.input(0).copyFrom(TestModels.bytes("testdata/kws01_sample0_int8_49x10.bin"));
         interpreter.invoke();
-        JsonNode index = new ObjectMapper().readTree(TestModels.path("testdata/kws01_sample0_per_op/index.json").toFile());
+        JsonValue index = Json.parse(
+                java.nio.file.Files.readString(TestModels.path("testdata/kws01_sample0_per_op/index.json")));
         assertEquals(13, index.size());
-        for (JsonNode op : index) {
+        for (JsonValue op : index.asArray()) {
             int tensor = op.get("output_tensor").asInt();
             byte[] expected = TestModels.bytes("testdata/kws01_sample0_per_op/" + op.get("file").asText());
             byte[] actual = interpreter.tensor(tensor).toByteArray();

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.runtime.TestModels;
 import dev.octet.runtime.engine.Interpreter;
 import dev.octet.runtime.engine.InterpreterOptions;
@@ -21,7 +21,6 @@ import dev.octet.runtime.pipeline.source.ReplaySource;
 import dev.octet.runtime.pipeline.window.WindowBuffer;
 import dev.octet.runtime.pipeline.window.WindowSink;
 import dev.octet.runtime.pipeline.window.Windower;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,17 +37,17 @@ class AnomalyDetectionPathTest {
     private static final String SPECTROGRAM = "testdata/ad01_normal_id_01_00000000_hist_librosa.bin";
     private static final String INPUTS = "testdata/ad01_normal_id_01_00000000_196windows_input_int8_640.bin";
 
-    private static JsonNode expected() throws IOException {
-        return new ObjectMapper().readTree(TestModels.path("testdata/expected_summary.json").toFile())
+    private static JsonValue expected() throws Exception {
+        return Json.parse(java.nio.file.Files.readString(TestModels.path("testdata/expected_summary.json")))
                 .get("ad01_normal_id_01_00000000");
     }
 
-    private static Model model() throws IOException {
+    private static Model model() throws Exception {
         return ModelReader.withDefaults().read(TestModels.path("ad01_fc_autoencoder_int8.tflite"));
     }
 
     @Test
-    void replayed_windows_quantize_to_the_harness_inputs_and_score_like_the_reference() throws IOException {
+    void replayed_windows_quantize_to_the_harness_inputs_and_score_like_the_reference() throws Exception {
         // Preserve every tensor: the arena planner would otherwise reuse the input's bytes during invoke.
         Interpreter interpreter = Interpreter.create(model(),
                 InterpreterOptions.defaults().withPreserveAllTensors(true));
@@ -87,7 +86,7 @@ class AnomalyDetectionPathTest {
         }
         assertEquals(0, differing, "quantized inputs differing from the harness's");
 
-        JsonNode expected = expected();
+        JsonValue expected = expected();
         for (int w = 0; w < 5; w++) {
             assertEquals(expected.get("first5_mse").get(w).asDouble(), results.get(w).outputs().score(), 1e-3,
                     "window " + w);
@@ -120,7 +119,7 @@ class AnomalyDetectionPathTest {
         for (int w = 0; w < 196; w++) {
             assertEquals(w, collected.get(w).windowSequence(), "windows in order, none lost or repeated");
         }
-        JsonNode expected = expected();
+        JsonValue expected = expected();
         for (int w = 0; w < 5; w++) {
             assertEquals(expected.get("first5_mse").get(w).asDouble(), collected.get(w).outputs().score(), 1e-3);
         }

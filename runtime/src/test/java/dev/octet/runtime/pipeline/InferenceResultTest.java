@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.runtime.pipeline.postprocess.AnomalyScore;
 import dev.octet.runtime.pipeline.postprocess.Classification;
 import dev.octet.runtime.pipeline.postprocess.Outputs;
@@ -59,7 +59,7 @@ class InferenceResultTest {
         InferenceResult r = new InferenceResult("pump-1", 42, 5_000_000_000L, 5_031_937_500L,
                 1_736_208_000_123_456L, 1_736_208_000_155_393L, "ad01", "2025-01-07", outputs, 412);
         String json = r.toJson();
-        JsonNode n = new ObjectMapper().readTree(json);
+        JsonValue n = Json.parse(json);
         assertEquals("pump-1", n.get("stream").asText());
         assertEquals(42, n.get("window").get("seq").asLong());
         assertEquals("2025-01-07T00:00:00.123456Z", n.get("window").get("start").asText());
@@ -77,7 +77,7 @@ class InferenceResultTest {
     void outputs_that_were_not_configured_are_left_out_of_the_json() throws Exception {
         InferenceResult r = new InferenceResult("s", 0, 0, 0, 0, 0, "m", "1",
                 new Outputs(null, null, 2.0, true, null), 1);
-        JsonNode out = new ObjectMapper().readTree(r.toJson()).get("outputs");
+        JsonValue out = Json.parse(r.toJson()).get("outputs");
         assertEquals(List.of("score", "anomaly"), iterable(out));
         assertEquals("s  window    0  score    2.0000  ANOMALY  m 1  1 us", StdoutSink.text(r));
     }
@@ -91,9 +91,9 @@ class InferenceResultTest {
         assertArrayEquals(new float[] {1, 2}, o.raw());
     }
 
-    private static List<String> iterable(JsonNode node) {
+    private static List<String> iterable(JsonValue node) {
         List<String> names = new java.util.ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
+        names.addAll(node.asObject().keys());
         return names;
     }
 }

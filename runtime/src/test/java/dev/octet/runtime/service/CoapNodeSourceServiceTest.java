@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.runtime.TestModels;
 import dev.octet.runtime.pipeline.StreamHealth;
 import dev.octet.runtime.pipeline.StreamPipeline;
@@ -43,8 +43,8 @@ class CoapNodeSourceServiceTest {
         Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
     }
 
-    private static JsonNode expected() throws Exception {
-        return new ObjectMapper().readTree(TestModels.path("testdata/expected_summary.json").toFile())
+    private static JsonValue expected() throws Exception {
+        return Json.parse(java.nio.file.Files.readString(TestModels.path("testdata/expected_summary.json")))
                 .get("ad01_normal_id_01_00000000");
     }
 
@@ -59,9 +59,9 @@ class CoapNodeSourceServiceTest {
     }
 
     private static void assertReferenceScores(Dashboard dashboard) throws Exception {
-        JsonNode expected = expected();
+        JsonValue expected = expected();
         await().until(() -> dashboard.deduplicated(RESULTS).size() >= 5);
-        List<JsonNode> results = dashboard.deduplicated(RESULTS);
+        List<JsonValue> results = dashboard.deduplicated(RESULTS);
         for (int i = 0; i < 5; i++) {
             assertEquals(i, results.get(i).get("window").get("seq").asLong());
             assertEquals(expected.get("first5_mse").get(i).asDouble(),

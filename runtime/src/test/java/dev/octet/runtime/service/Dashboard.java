@@ -1,7 +1,7 @@
 package dev.octet.runtime.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +16,11 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /** A plain Paho subscriber standing in for a dashboard: records every message it receives, in arrival order. */
 final class Dashboard implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     record Message(String topic, String payload, boolean retained) {
-        JsonNode json() {
+        JsonValue json() {
             try {
-                return JSON.readTree(payload);
+                return Json.parse(payload);
             } catch (Exception e) {
                 throw new AssertionError("not JSON on " + topic + ": " + payload, e);
             }
@@ -103,11 +102,11 @@ final class Dashboard implements AutoCloseable {
      * The results after removing QoS 1 redeliveries: a sequence number not above the highest seen so far is a
      * duplicate. What is left must be increasing; a gap is visible to the caller.
      */
-    List<JsonNode> deduplicated(String topic) {
-        List<JsonNode> out = new ArrayList<>();
+    List<JsonValue> deduplicated(String topic) {
+        List<JsonValue> out = new ArrayList<>();
         long highest = -1;
         for (Message m : on(topic)) {
-            JsonNode j = m.json();
+            JsonValue j = m.json();
             long seq = j.get("window").get("seq").asLong();
             if (seq > highest) {
                 out.add(j);

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.mqtt.LinkState;
 import dev.octet.runtime.TestModels;
 import dev.octet.runtime.pipeline.config.ConfigLoader;
@@ -37,7 +37,7 @@ class GatewayServiceMosquittoTest {
     @Test
     void publishes_the_reference_anomaly_scores_with_availability_discovery_and_metrics(MosquittoBroker broker)
             throws Exception {
-        JsonNode expected = new ObjectMapper().readTree(TestModels.path("testdata/expected_summary.json").toFile())
+        JsonValue expected = Json.parse(java.nio.file.Files.readString(TestModels.path("testdata/expected_summary.json")))
                 .get("ad01_normal_id_01_00000000");
         int port = ServiceFixtures.freePort();
         Path file = ServiceFixtures.write(dir, "octet.yaml", ServiceFixtures.adReplay(broker.uri(), 0, port));
@@ -49,11 +49,11 @@ class GatewayServiceMosquittoTest {
                 assertTrue(service.awaitCompletion(Duration.ofSeconds(60)));
                 await().until(() -> dashboard.on(TOPIC).size() >= 196);
 
-                List<JsonNode> results = dashboard.deduplicated(TOPIC);
+                List<JsonValue> results = dashboard.deduplicated(TOPIC);
                 assertEquals(196, results.size());
                 double sum = 0;
                 for (int i = 0; i < results.size(); i++) {
-                    JsonNode r = results.get(i);
+                    JsonValue r = results.get(i);
                     assertEquals(i, r.get("window").get("seq").asLong(), "in order, none missing");
                     assertEquals("ad01", r.get("model").get("id").asText());
                     double score = r.get("outputs").get("score").asDouble();
@@ -70,7 +70,7 @@ class GatewayServiceMosquittoTest {
                 // Home Assistant discovery: retained, pointing at the results topic and the availability topic.
                 List<Dashboard.Message> discovery = dashboard.on("homeassistant/sensor/gw1_toycar/config");
                 assertEquals(1, discovery.size());
-                JsonNode d = discovery.get(0).json();
+                JsonValue d = discovery.get(0).json();
                 assertEquals(TOPIC, d.get("state_topic").asText());
                 assertEquals("{{ value_json.outputs.score }}", d.get("value_template").asText());
                 assertEquals("octet/gw1/status", d.get("availability_topic").asText());
@@ -98,7 +98,7 @@ class GatewayServiceMosquittoTest {
 
                 HttpResponse<String> health = ServiceFixtures.get(service.httpPort(), "/health");
                 assertEquals(200, health.statusCode(), health.body());
-                JsonNode h = new ObjectMapper().readTree(health.body());
+                JsonValue h = Json.parse(health.body());
                 assertEquals("ok", h.get("status").asText());
                 assertEquals("connected", h.get("mqtt").asText());
                 assertEquals("ok", h.get("streams").get(0).get("health").asText());
@@ -132,7 +132,7 @@ class GatewayServiceMosquittoTest {
     void a_broker_crash_mid_stream_loses_nothing_the_broker_had_not_acknowledged() throws Exception {
         Outage o = streamThroughOutage(true);
         long previous = -1;
-        for (JsonNode r : o.results) {
+        for (JsonValue r : o.results) {
             long seq = r.get("window").get("seq").asLong();
             assertTrue(seq > previous, "in order");
             previous = seq;
@@ -149,7 +149,7 @@ class GatewayServiceMosquittoTest {
         }
     }
 
-    private record Outage(List<JsonNode> results, long acknowledgedBeforeCrash) {
+    private record Outage(List<JsonValue> results, long acknowledgedBeforeCrash) {
     }
 
     private Outage streamThroughOutage(boolean crash) throws Exception {

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.octet.runtime.json.JsonValue;
 import dev.octet.mqtt.MqttLink;
 import dev.octet.mqtt.MqttSettings;
 import dev.octet.runtime.pipeline.StreamPipeline;
@@ -66,7 +66,7 @@ class MqttNodeCsvColumnsTest {
                 node.publish(TOPIC, line(i, frames[i]), 1, false).get(10, TimeUnit.SECONDS);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.deduplicated(RESULTS).size() >= 6);
-            List<JsonNode> results = dashboard.deduplicated(RESULTS);
+            List<JsonValue> results = dashboard.deduplicated(RESULTS);
             assertEquals("2026-01-07T10:00:00Z", results.get(0).get("window").get("start").asText(),
                     results.get(0).toString());
             assertEquals("2026-01-07T10:00:00.032Z", results.get(1).get("window").get("start").asText());

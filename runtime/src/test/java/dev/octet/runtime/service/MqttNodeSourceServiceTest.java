@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.mqtt.MqttLink;
 import dev.octet.mqtt.MqttSettings;
 import dev.octet.runtime.TestModels;
@@ -62,7 +62,7 @@ class MqttNodeSourceServiceTest {
     @Test
     void node_readings_reach_the_model_and_the_stream_survives_bad_payloads_and_a_broker_restart(
             MosquittoBroker broker) throws Exception {
-        JsonNode expected = new ObjectMapper().readTree(TestModels.path("testdata/expected_summary.json").toFile())
+        JsonValue expected = Json.parse(java.nio.file.Files.readString(TestModels.path("testdata/expected_summary.json")))
                 .get("ad01_normal_id_01_00000000");
         float[][] frames = RemoteFixtures.frames();
         Path file = ServiceFixtures.write(dir, "octet.yaml", RemoteFixtures.nodeStream(
@@ -83,7 +83,7 @@ class MqttNodeSourceServiceTest {
                 publish(node, RemoteFixtures.json(i, frames[i]));
             }
             await().until(() -> dashboard.deduplicated(RESULTS).size() >= 196);
-            List<JsonNode> results = dashboard.deduplicated(RESULTS);
+            List<JsonValue> results = dashboard.deduplicated(RESULTS);
             double sum = 0;
             for (int i = 0; i < 196; i++) {
                 double score = results.get(i).get("outputs").get("score").asDouble();

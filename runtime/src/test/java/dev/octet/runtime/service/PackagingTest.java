@@ -3,14 +3,13 @@ package dev.octet.runtime.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.octet.runtime.json.Json;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Yaml;
 import dev.octet.runtime.pipeline.config.ConfigLoader;
 import dev.octet.runtime.pipeline.config.OctetConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -38,14 +37,15 @@ class PackagingTest {
 
     @Test
     void the_compose_stack_mounts_a_valid_octet_config_that_points_at_the_mosquitto_service() throws Exception {
-        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker/compose.yaml").toFile());
-        JsonNode services = compose.get("services");
+        JsonValue compose = Yaml.parse(Files.readString(ROOT.resolve("docker/compose.yaml")));
+        JsonValue services = compose.get("services");
         for (String s : new String[] {"mosquitto", "octet", "influxdb", "telegraf", "grafana"}) {
             assertTrue(services.has(s), s);
         }
-        for (JsonNode service : services) {
-            for (Iterator<JsonNode> it = service.path("volumes").elements(); it.hasNext(); ) {
-                String source = it.next().asText().split(":")[0];
+        for (JsonValue service : services.asObject().members().values()) {
+            JsonValue volumes = service.get("volumes");
+            for (JsonValue volume : volumes == null ? java.util.List.<JsonValue>of() : volumes.asArray().elements()) {
+                String source = volume.asText().split(":")[0];
                 if (source.startsWith("./")) {
                     assertTrue(Files.exists(ROOT.resolve("docker").resolve(source)), source);
                 }
@@ -54,7 +54,7 @@ class PackagingTest {
         OctetConfig config = ConfigLoader.load(ROOT.resolve("docker/octet/octet.yaml"));
         assertEquals("tcp://mosquitto:1883", config.mqtt().orElseThrow().uri());
         assertEquals(9464, config.http().port());
-        new ObjectMapper().readTree(ROOT.resolve("docker/grafana/dashboards/octet.json").toFile());
+        Json.parse(Files.readString(ROOT.resolve("docker/grafana/dashboards/octet.json")));
     }
 
     @Test

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.mqtt.MqttLink;
 import dev.octet.mqtt.MqttSettings;
 import dev.octet.runtime.cli.OctetCommand;
@@ -90,7 +90,7 @@ class RecordRemoteStreamTest {
                             Arrays.copyOfRange(recorded, at, at + 128), "window " + w + ", frame " + f);
                 }
             }
-            JsonNode description = new ObjectMapper().readTree(dir.resolve("node.bin.json").toFile());
+            JsonValue description = Json.parse(java.nio.file.Files.readString(dir.resolve("node.bin.json")));
             assertEquals("mqtt_node", description.get("source").get("type").asText(), description.toString());
             assertEquals(WINDOWS, description.get("count").asInt());
 

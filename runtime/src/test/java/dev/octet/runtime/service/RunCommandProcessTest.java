@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.octet.runtime.json.JsonValue;
 import dev.octet.mqtt.DurableOutbox;
 import dev.octet.testing.MosquittoBroker;
 import dev.octet.testing.MosquittoExtension;
@@ -63,7 +63,7 @@ class RunCommandProcessTest {
             assertTrue(output.contains("octet: gateway gw1 running 1 stream(s), results to " + broker.uri()), output);
             await().until(() -> dashboard.on("octet/gw1/status").stream().anyMatch(m -> m.payload().equals("offline")));
             // Flushed: every result produced before the signal reached the broker, in order, none missing.
-            List<JsonNode> results = dashboard.deduplicated(ServiceFixtures.TOPIC);
+            List<JsonValue> results = dashboard.deduplicated(ServiceFixtures.TOPIC);
             for (int i = 0; i < results.size(); i++) {
                 assertEquals(i, results.get(i).get("window").get("seq").asLong(), output);
             }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.drivers.bus.I2cDevice;
 import dev.octet.drivers.bus.SpiDevice;
 import dev.octet.drivers.fake.FakeAdxl345;
@@ -132,7 +132,7 @@ class ServiceFaultsTest {
 
             HttpResponse<String> health = ServiceFixtures.get(service.httpPort(), "/health");
             assertEquals(503, health.statusCode());
-            JsonNode h = new ObjectMapper().readTree(health.body());
+            JsonValue h = Json.parse(health.body());
             assertEquals("unhealthy", h.get("status").asText());
             assertEquals("failed", h.get("streams").get(0).get("health").asText());
             assertTrue(h.get("streams").get(0).get("reason").asText().contains("DEVICE_GONE"));

@@ -1,7 +1,7 @@
 package dev.octet.runtime.pipeline.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.JsonObject;
 import dev.octet.runtime.engine.Interpreter;
 import dev.octet.runtime.engine.InterpreterOptions;
 import dev.octet.runtime.kernels.ReferenceSemantics;
@@ -111,7 +111,7 @@ public final class ConfigLoader {
     }
 
     private OctetConfig run(String yaml) throws ConfigException {
-        JsonNode root = YamlDocument.readMapping(yaml, problems);
+        JsonValue root = YamlDocument.readMapping(yaml, problems);
         OctetConfig config = root == null ? null : schema(root);
         if (config == null || !problems.isEmpty()) {
             throw new ConfigException(file, problems);
@@ -125,7 +125,7 @@ public final class ConfigLoader {
 
     // ---------------------------------------------------------------------------------------------- schema
 
-    private OctetConfig schema(JsonNode root) {
+    private OctetConfig schema(JsonValue root) {
         Fields top = new Fields("", root, problems);
         String gatewayId = null;
         Fields gateway = top.object("gateway", true);
@@ -479,7 +479,7 @@ public final class ConfigLoader {
             return null;
         }
         int before = problems.size();
-        JsonNode raw = p.raw(key);
+        JsonValue raw = p.raw(key);
         if (raw.isArray()) {
             if (raw.isEmpty()) {
                 p.problem(key, "must not be empty");
@@ -560,9 +560,9 @@ public final class ConfigLoader {
         List<Fields.Element> items = p.list("labels", false);
         if (items != null) {
             for (Fields.Element e : items) {
-                if (!e.node().isTextual() && !e.node().isNumber()) {
+                if (!e.node().isString() && !e.node().isNumber()) {
                     problems.add(new ConfigError(e.path(), "expected a label, got " + Fields.describe(e.node())
-                            + (e.node().isBoolean() ? " (YAML reads yes/no/on/off as booleans: quote the label)"
+                            + (e.node().isBoolean() ? " (quote the label)"
                             : "")));
                     ok = false;
                 } else {
@@ -603,17 +603,17 @@ public final class ConfigLoader {
      * as key and the parameters as value ({@code - scale: {multiply: 2}}).
      */
     private Named named(Fields.Element e, List<String> known, String what) {
-        JsonNode node = e.node();
+        JsonValue node = e.node();
         String name;
-        JsonNode params;
-        if (node.isTextual()) {
+        JsonValue params;
+        if (node.isString()) {
             name = node.asText();
-            params = new ObjectMapper().createObjectNode();
+            params = JsonObject.empty();
         } else if (node.isObject() && node.size() == 1) {
-            name = node.fieldNames().next();
+            name = node.asObject().keys().iterator().next();
             params = node.get(name);
             if (params == null || params.isNull()) {
-                params = new ObjectMapper().createObjectNode();
+                params = JsonObject.empty();
             }
         } else {
             problems.add(new ConfigError(e.path(), "expected a " + what + " name, or a mapping with one " + what

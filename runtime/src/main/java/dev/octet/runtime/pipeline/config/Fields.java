@@ -1,11 +1,9 @@
 package dev.octet.runtime.pipeline.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.octet.runtime.json.JsonValue;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -15,15 +13,15 @@ import java.util.regex.Pattern;
  * (the problem is recorded); {@link #finish()} reports keys nobody asked for.
  */
 final class Fields {
-    /** Plain YAML scalars in scientific notation without a dot (1e-3) come through as text; accept them. */
+    /** A number in quotes ("1e-3") is a string in YAML; accept it where a number is expected. */
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
 
     private final String path;
-    private final JsonNode node;
+    private final JsonValue node;
     private final List<ConfigError> problems;
     private final Set<String> known = new LinkedHashSet<>();
 
-    Fields(String path, JsonNode node, List<ConfigError> problems) {
+    Fields(String path, JsonValue node, List<ConfigError> problems) {
         this.path = path;
         this.node = node;
         this.problems = problems;
@@ -43,15 +41,15 @@ final class Fields {
 
     boolean has(String key) {
         known.add(key);
-        JsonNode v = node.get(key);
-        return v != null && !v.isNull() && !(v.isTextual() && v.asText().isEmpty());
+        JsonValue v = node.get(key);
+        return v != null && !v.isNull() && !(v.isString() && v.asText().isEmpty());
     }
 
-    private JsonNode get(String key, boolean required) {
+    private JsonValue get(String key, boolean required) {
         known.add(key);
-        JsonNode v = node.get(key);
+        JsonValue v = node.get(key);
         // "key:" with nothing after it reads as an empty string: treat it as absent.
-        if (v == null || v.isNull() || (v.isTextual() && v.asText().isEmpty())) {
+        if (v == null || v.isNull() || (v.isString() && v.asText().isEmpty())) {
             if (required) {
                 problem(key, "missing");
             }
@@ -61,19 +59,19 @@ final class Fields {
     }
 
     /** The raw value of a present key (check {@link #has} first). */
-    JsonNode raw(String key) {
+    JsonValue raw(String key) {
         known.add(key);
         return node.get(key);
     }
 
-    static String describe(JsonNode v) {
-        if (v.isTextual()) {
+    static String describe(JsonValue v) {
+        if (v.isString()) {
             return "a string (\"" + v.asText() + "\")";
         }
         if (v.isBoolean()) {
             return "a boolean (" + v.asText() + ")";
         }
-        if (v.isIntegralNumber()) {
+        if (v.isIntegral()) {
             return "an integer (" + v.asText() + ")";
         }
         if (v.isNumber()) {
@@ -85,15 +83,15 @@ final class Fields {
         if (v.isObject()) {
             return "a mapping";
         }
-        return v.getNodeType().toString().toLowerCase(Locale.ROOT);
+        return "null";
     }
 
     String string(String key, boolean required, String fallback) {
-        JsonNode v = get(key, required);
+        JsonValue v = get(key, required);
         if (v == null) {
             return fallback;
         }
-        if (!v.isTextual()) {
+        if (!v.isString()) {
             problem(key, "expected a string, got " + describe(v));
             return null;
         }
@@ -116,11 +114,11 @@ final class Fields {
 
     /** A scalar (string or number) whose text must be one of {@code allowed}. */
     String choiceOfScalar(String key, List<String> allowed) {
-        JsonNode v = get(key, false);
+        JsonValue v = get(key, false);
         if (v == null) {
             return null;
         }
-        if (!v.isTextual() && !v.isNumber()) {
+        if (!v.isString() && !v.isNumber()) {
             problem(key, "expected one of " + String.join(", ", allowed) + ", got " + describe(v));
             return null;
         }
@@ -133,19 +131,19 @@ final class Fields {
     }
 
     Long integer(String key, boolean required, Long fallback, long min, long max) {
-        JsonNode v = get(key, required);
+        JsonValue v = get(key, required);
         if (v == null) {
             return fallback;
         }
         return integerValue(v, path(key), min, max, problems);
     }
 
-    static Long integerValue(JsonNode v, String at, long min, long max, List<ConfigError> problems) {
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+    static Long integerValue(JsonValue v, String at, long min, long max, List<ConfigError> problems) {
+        if (!v.isIntegral() || !v.asNumber().fitsLong()) {
             problems.add(new ConfigError(at, "expected an integer, got " + describe(v)));
             return null;
         }
-        long x = v.asLong();
+        long x = v.asNumber().longValue();
         if (x < min || x > max) {
             problems.add(new ConfigError(at, "must be between " + min + " and " + max + ", got " + x));
             return null;
@@ -160,19 +158,19 @@ final class Fields {
 
     /** A finite number in [min, max] (or (min, max] with {@code exclusiveMin}). */
     Double number(String key, boolean required, Double fallback, double min, double max, boolean exclusiveMin) {
-        JsonNode v = get(key, required);
+        JsonValue v = get(key, required);
         if (v == null) {
             return fallback;
         }
         return numberValue(v, path(key), min, max, exclusiveMin, problems);
     }
 
-    static Double numberValue(JsonNode v, String at, double min, double max, boolean exclusiveMin,
+    static Double numberValue(JsonValue v, String at, double min, double max, boolean exclusiveMin,
                               List<ConfigError> problems) {
         double x;
         if (v.isNumber()) {
-            x = v.asDouble();
-        } else if (v.isTextual() && NUMBER.matcher(v.asText().trim()).matches()) {
+            x = v.asNumber().doubleValue();
+        } else if (v.isString() && NUMBER.matcher(v.asText().trim()).matches()) {
             x = Double.parseDouble(v.asText().trim());
         } else {
             problems.add(new ConfigError(at, "expected a number, got " + describe(v)));
@@ -193,12 +191,15 @@ final class Fields {
     }
 
     Boolean bool(String key, boolean required, Boolean fallback) {
-        JsonNode v = get(key, required);
+        JsonValue v = get(key, required);
         if (v == null) {
             return fallback;
         }
         if (!v.isBoolean()) {
-            problem(key, "expected true or false, got " + describe(v));
+            // YAML 1.1 read yes/no/on/off as booleans; YAML 1.2, and Octet, read them as strings.
+            boolean word = v.isString() && List.of("yes", "no", "on", "off", "y", "n")
+                    .contains(v.asText().toLowerCase(java.util.Locale.ROOT));
+            problem(key, "expected true or false, got " + describe(v) + (word ? " (write true or false)" : ""));
             return null;
         }
         return v.asBoolean();
@@ -206,7 +207,7 @@ final class Fields {
 
     /** A nested mapping; null (with a problem if required) when missing or not a mapping. */
     Fields object(String key, boolean required) {
-        JsonNode v = get(key, required);
+        JsonValue v = get(key, required);
         if (v == null) {
             return null;
         }
@@ -219,7 +220,7 @@ final class Fields {
 
     /** A list's elements with their paths; null when missing or not a list. */
     List<Element> list(String key, boolean required) {
-        JsonNode v = get(key, required);
+        JsonValue v = get(key, required);
         if (v == null) {
             return null;
         }
@@ -236,9 +237,7 @@ final class Fields {
 
     /** Reports every key that no getter asked for. */
     void finish() {
-        Iterator<String> names = node.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
+        for (String name : node.asObject().keys()) {
             if (!known.contains(name)) {
                 problems.add(new ConfigError(path(name), "unknown key" + suggestion(name)
                         + " (known here: " + String.join(", ", known) + ")"));
@@ -280,7 +279,7 @@ final class Fields {
     }
 
     /** One list element and its path, e.g. {@code streams[1]}. */
-    record Element(String path, JsonNode node) {
+    record Element(String path, JsonValue node) {
         Fields fields(List<ConfigError> problems) {
             if (!node.isObject()) {
                 problems.add(new ConfigError(path, "expected a mapping, got " + describe(node)));

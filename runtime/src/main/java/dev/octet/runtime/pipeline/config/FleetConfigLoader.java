@@ -1,6 +1,6 @@
 package dev.octet.runtime.pipeline.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.octet.runtime.json.JsonValue;
 import dev.octet.ota.coap.PskDtls;
 import dev.octet.profiles.DeviceProfile;
 import dev.octet.profiles.DeviceProfiles;
@@ -68,7 +68,7 @@ public final class FleetConfigLoader {
     }
 
     private FleetConfig run(String yaml) throws ConfigException {
-        JsonNode root = YamlDocument.readMapping(yaml, problems);
+        JsonValue root = YamlDocument.readMapping(yaml, problems);
         FleetConfig config = root == null ? null : schema(root);
         if (config == null || !problems.isEmpty()) {
             throw new ConfigException(file, problems);
@@ -76,7 +76,7 @@ public final class FleetConfigLoader {
         return config;
     }
 
-    private FleetConfig schema(JsonNode root) {
+    private FleetConfig schema(JsonValue root) {
         Fields top = new Fields("", root, problems);
         String gatewayId = null;
         Fields gateway = top.object("gateway", true);
@@ -326,7 +326,7 @@ public final class FleetConfigLoader {
         List<String> out = new ArrayList<>();
         boolean ok = true;
         for (Fields.Element e : items) {
-            String v = e.node().isTextual() ? e.node().asText() : null;
+            String v = e.node().isString() ? e.node().asText() : null;
             if (v == null || !ConfigLoader.ID.matcher(v).matches()) {
                 problems.add(new ConfigError(e.path(), "expected an id (letters, digits, '_', '-', '.'), got "
                         + Fields.describe(e.node())));

@@ -53,7 +53,7 @@ final class OtaConfigReader {
         List<String> revoked = new ArrayList<>();
         List<Fields.Element> revokedList = o.list("revoked_keys", false);
         for (Fields.Element e : revokedList == null ? List.<Fields.Element>of() : revokedList) {
-            if (e.node().isTextual() && !e.node().asText().isBlank()) {
+            if (e.node().isString() && !e.node().asText().isBlank()) {
                 revoked.add(e.node().asText());
             } else {
                 problems.add(new ConfigError(e.path(), "expected a key id, got " + Fields.describe(e.node())));
@@ -91,7 +91,7 @@ final class OtaConfigReader {
     }
 
     private static Path keyFile(Fields.Element e, Path baseDir, List<ConfigError> problems) {
-        if (!e.node().isTextual() || e.node().asText().isBlank()) {
+        if (!e.node().isString() || e.node().asText().isBlank()) {
             problems.add(new ConfigError(e.path(), "expected a public key file, got " + Fields.describe(e.node())));
             return null;
         }

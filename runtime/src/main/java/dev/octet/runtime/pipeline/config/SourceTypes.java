@@ -185,7 +185,7 @@ public final class SourceTypes {
         }
         List<String> out = new ArrayList<>();
         for (Fields.Element e : items) {
-            String name = e.node().isTextual() ? e.node().asText() : null;
+            String name = e.node().isString() ? e.node().asText() : null;
             if (name == null || !param.choices().contains(name)) {
                 problems.add(new ConfigError(e.path(), "expected one of " + String.join(", ", param.choices())
                         + ", got " + e.node()));

@@ -1,13 +1,15 @@
 package dev.octet.runtime.pipeline.recording;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.octet.runtime.io.AtomicFiles;
+import dev.octet.runtime.json.Json;
+import dev.octet.runtime.json.JsonArray;
+import dev.octet.runtime.json.JsonObject;
+import dev.octet.runtime.json.JsonValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Writes a {@link Recording}: the windows as raw float32 (the file {@code octet quantize --calibration} reads) and,
@@ -18,8 +20,6 @@ import java.nio.file.Path;
  * names the count and shape, so a reader can tell. Secrets among the source's parameters are not written.
  */
 public final class RecordingFiles {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private RecordingFiles() {
     }
 
@@ -46,62 +46,58 @@ public final class RecordingFiles {
 
     /** The JSON description. */
     public static String describe(Recording r, Path configFile) {
-        ObjectNode root = JSON.createObjectNode();
+        JsonObject.Builder root = JsonObject.builder();
         root.put("format", "float32 little-endian, windows back to back, no header");
         root.put("stream", r.streamId());
-        ObjectNode model = root.putObject("model");
-        model.put("id", r.modelId());
-        model.put("version", r.modelVersion());
-        var input = model.putArray("input_shape");
-        for (int d : r.modelInput()) {
-            input.add(d);
-        }
+        root.put("model", JsonObject.builder()
+                .put("id", r.modelId())
+                .put("version", r.modelVersion())
+                .put("input_shape", Json.from(r.modelInput()))
+                .build());
         root.put("count", r.count());
-        root.putArray("window_shape").add(r.shape().rows()).add(r.shape().cols());
+        root.put("window_shape", JsonArray.builder().add(r.shape().rows()).add(r.shape().cols()).build());
         root.put("values_per_window", r.shape().elements());
         root.put("config", configFile == null ? null : configFile.toAbsolutePath().normalize().toString());
-        ObjectNode source = root.putObject("source");
-        source.put("type", r.source().type());
-        source.set("parameters", withoutSecrets(JSON.valueToTree(r.source().parameters())));
-        source.put("paced", r.paced());
+        root.put("source", JsonObject.builder()
+                .put("type", r.source().type())
+                .put("parameters", withoutSecrets(Json.from(r.source().parameters())))
+                .put("paced", r.paced())
+                .build());
         Object seed = r.source().parameters().get("seed");
         if (seed instanceof Number n) {
             root.put("seed", n.longValue());
         } else {
             root.putNull("seed");
         }
-        ObjectNode selection = root.putObject("selection");
-        selection.put("skip", r.options().skip());
-        selection.put("every", r.options().every());
+        root.put("selection", JsonObject.builder()
+                .put("skip", r.options().skip())
+                .put("every", r.options().every())
+                .build());
         root.put("windows_produced", r.seen());
         root.put("windows_dropped", r.dropped());
         root.put("source_errors", r.sourceErrors());
         root.put("started", r.started().toString());
         root.put("finished", r.finished().toString());
-        try {
-            return JSON.writeValueAsString(root) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.pretty(root.build()) + "\n";
     }
 
     /**
      * The source's parameters as written into the description, with secrets masked: recordings are files people copy
      * and share, and a remote source's parameters may hold a pre-shared key or a password.
      */
-    static com.fasterxml.jackson.databind.JsonNode withoutSecrets(com.fasterxml.jackson.databind.JsonNode parameters) {
-        if (parameters instanceof ObjectNode object) {
-            var names = new java.util.ArrayList<String>();
-            object.fieldNames().forEachRemaining(names::add);
-            for (String name : names) {
-                String n = name.toLowerCase(java.util.Locale.ROOT);
-                if (n.contains("password") || n.contains("secret") || n.equals("key") || n.endsWith("_key")) {
-                    object.put(name, "(not recorded)");
-                } else {
-                    withoutSecrets(object.get(name));
-                }
-            }
+    static JsonValue withoutSecrets(JsonValue parameters) {
+        if (!(parameters instanceof JsonObject object)) {
+            return parameters;
         }
-        return parameters;
+        JsonObject.Builder masked = JsonObject.builder();
+        object.members().forEach((name, value) -> {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (n.contains("password") || n.contains("secret") || n.equals("key") || n.endsWith("_key")) {
+                masked.put(name, "(not recorded)");
+            } else {
+                masked.put(name, withoutSecrets(value));
+            }
+        });
+        return masked.build();
     }
 }

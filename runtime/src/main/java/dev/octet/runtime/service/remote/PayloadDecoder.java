@@ -1,15 +1,14 @@
 package dev.octet.runtime.service.remote;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.Json;
+import dev.octet.runtime.json.JsonParseException;
+import dev.octet.runtime.json.JsonValue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -30,7 +29,6 @@ public final class PayloadDecoder {
     /** Largest payload accepted; a node's message is a handful of samples, not a recording. */
     public static final int MAX_PAYLOAD_BYTES = 1 << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KEYS = Set.of("t", "seq", "values", "samples");
 
     /** The leading CSV column names a decoder understands. */
@@ -171,49 +169,43 @@ public final class PayloadDecoder {
     }
 
     private List<NodeMessage> json(byte[] payload) throws PayloadFormatException {
-        JsonNode root;
+        JsonValue root;
         try {
-            root = JSON.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw new PayloadFormatException("malformed JSON: " + e.getOriginalMessage(), e);
-        } catch (java.io.IOException e) {
-            throw new PayloadFormatException("unreadable JSON: " + e.getMessage(), e);
-        }
-        if (root == null || root.isMissingNode()) {
-            throw new PayloadFormatException("no JSON value");
+            root = Json.parse(payload);
+        } catch (JsonParseException e) {
+            throw new PayloadFormatException("malformed JSON: " + e.getMessage(), e);
         }
         if (root.isObject()) {
             return List.of(object(root, "$"));
         }
         if (!root.isArray() || root.isEmpty()) {
-            throw new PayloadFormatException("expected an object or a non-empty array, got " + root.getNodeType());
+            throw new PayloadFormatException("expected an object or a non-empty array, got " + root.kind());
         }
         if (root.get(0).isArray()) {
             return List.of(new NodeMessage(null, null, sampleList(root, "$")));
         }
         List<NodeMessage> out = new ArrayList<>(root.size());
         for (int i = 0; i < root.size(); i++) {
-            JsonNode e = root.get(i);
+            JsonValue e = root.get(i);
             if (!e.isObject()) {
                 throw new PayloadFormatException("$[" + i + "]: expected an object like the others, got "
-                        + e.getNodeType());
+                        + e.kind());
             }
             out.add(object(e, "$[" + i + "]"));
         }
         return out;
     }
 
-    private NodeMessage object(JsonNode o, String at) throws PayloadFormatException {
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
+    private NodeMessage object(JsonValue o, String at) throws PayloadFormatException {
+        for (String k : o.asObject().keys()) {
             if (!KEYS.contains(k)) {
                 throw new PayloadFormatException(at + "." + k + ": unknown key (t, seq, values, samples)");
             }
         }
         Long t = integer(o.get("t"), at + ".t");
         Long seq = integer(o.get("seq"), at + ".seq");
-        JsonNode values = o.get("values");
-        JsonNode samples = o.get("samples");
+        JsonValue values = o.get("values");
+        JsonValue samples = o.get("samples");
         if ((values == null) == (samples == null)) {
             throw new PayloadFormatException(at + ": needs exactly one of \"values\" (one sample) and \"samples\"");
         }
@@ -222,17 +214,17 @@ public final class PayloadDecoder {
         return new NodeMessage(seq, t, list);
     }
 
-    private static Long integer(JsonNode n, String at) throws PayloadFormatException {
+    private static Long integer(JsonValue n, String at) throws PayloadFormatException {
         if (n == null) {
             return null;
         }
-        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+        if (!n.isIntegral() || !n.asNumber().fitsLong() || n.asNumber().longValue() < 0) {
             throw new PayloadFormatException(at + ": expected a non-negative integer, got " + n);
         }
-        return n.asLong();
+        return n.asNumber().longValue();
     }
 
-    private List<float[]> sampleList(JsonNode a, String at) throws PayloadFormatException {
+    private List<float[]> sampleList(JsonValue a, String at) throws PayloadFormatException {
         if (!a.isArray() || a.isEmpty()) {
             throw new PayloadFormatException(at + ": expected a non-empty array of samples");
         }
@@ -243,9 +235,9 @@ public final class PayloadDecoder {
         return out;
     }
 
-    private float[] sample(JsonNode a, String at) throws PayloadFormatException {
+    private float[] sample(JsonValue a, String at) throws PayloadFormatException {
         if (!a.isArray()) {
-            throw new PayloadFormatException(at + ": expected an array of numbers, got " + a.getNodeType());
+            throw new PayloadFormatException(at + ": expected an array of numbers, got " + a.kind());
         }
         if (a.size() != channels) {
             throw new PayloadFormatException(at + ": " + a.size() + " values, the stream has " + channels
@@ -253,11 +245,11 @@ public final class PayloadDecoder {
         }
         float[] v = new float[channels];
         for (int c = 0; c < channels; c++) {
-            JsonNode n = a.get(c);
+            JsonValue n = a.get(c);
             if (!n.isNumber()) {
                 throw new PayloadFormatException(at + "[" + c + "]: expected a number, got " + n);
             }
-            v[c] = n.floatValue();
+            v[c] = n.asNumber().floatValue();
             if (!Float.isFinite(v[c])) {
                 throw new PayloadFormatException(at + "[" + c + "]: " + n + " is out of float32 range");
             }

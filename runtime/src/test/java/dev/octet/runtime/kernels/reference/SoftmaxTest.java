@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.runtime.TestModels;
 import dev.octet.runtime.kernels.KernelHarness;
 import dev.octet.runtime.model.BuiltinOperator;
@@ -15,7 +15,6 @@ import dev.octet.runtime.model.Quantization;
 import dev.octet.runtime.model.TensorType;
 import dev.octet.runtime.model.UnsupportedModelException;
 import dev.octet.runtime.tensor.Tensor;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -112,13 +111,13 @@ class SoftmaxTest {
     }
 
     @Test
-    void reproduces_the_kws_model_softmax_bit_exactly() throws IOException {
+    void reproduces_the_kws_model_softmax_bit_exactly() throws Exception {
         // The KWS DS-CNN's last op: a 12-logit softmax. Input and expected output come from TFLM's run of the
         // model on the bundled sample (models/testdata/kws01_sample0_per_op).
-        JsonNode index = new ObjectMapper().readTree(TestModels.bytes("testdata/kws01_sample0_per_op/index.json"));
-        JsonNode fc = null;
-        JsonNode softmax = null;
-        for (JsonNode op : index) {
+        JsonValue index = Json.parse(TestModels.bytes("testdata/kws01_sample0_per_op/index.json"));
+        JsonValue fc = null;
+        JsonValue softmax = null;
+        for (JsonValue op : index.asArray()) {
             if (op.get("op_name").asText().equals("SOFTMAX")) {
                 softmax = op;
             } else if (op.get("op_name").asText().equals("FULLY_CONNECTED")) {

@@ -286,17 +286,26 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void an_unquoted_yes_or_no_label_gets_a_hint() throws Exception {
+    void yes_and_no_are_labels_as_written_and_a_boolean_label_or_a_yes_switch_gets_a_hint() throws Exception {
+        // YAML 1.2 (and Octet) read yes/no/on/off as strings; YAML 1.1 readers turned them into booleans.
         assertError(write(VALID.replace("- anomaly_score: {threshold: 20.0}\n  - id: mic",
                 "- classification: {labels: [yes, \"no\"]}\n  - id: mic")),
-                "streams[0].postprocess[0].classification.labels[0]", "quote the label");
+                "streams[0].postprocess[0].classification.labels", "2 labels for a model with 640 outputs");
+        assertError(write(VALID.replace("- anomaly_score: {threshold: 20.0}\n  - id: mic",
+                "- classification: {labels: [true, \"no\"]}\n  - id: mic")),
+                "streams[0].postprocess[0].classification.labels[0]", "a boolean (true) (quote the label)");
+        assertError(variant("pace: false", "pace: yes"), "streams[1].source.pace",
+                "expected true or false, got a string (\"yes\") (write true or false)");
     }
 
     @Test
     void broken_yaml_duplicate_keys_and_an_empty_file_are_refused_with_the_line() throws Exception {
         assertError(write("gateway: {id: gw\nmodels: ["), "", "not valid YAML: line");
-        assertError(write("gateway: {id: a}\ngateway: {id: b}\n"), "", "Duplicate field 'gateway'");
+        assertError(write("gateway: {id: a}\ngateway: {id: b}\n"), "",
+                "not valid YAML: line 2, column 1: duplicate key \"gateway\" (first at line 1, column 1)");
         assertError(write("# nothing\n"), "", "the file is empty");
+        assertError(variant("  id: gw-1", "  id: &gw gw-1"), "",
+                "unsupported YAML: line 2, column 7: anchors (&name) are not supported");
     }
 
     @Test

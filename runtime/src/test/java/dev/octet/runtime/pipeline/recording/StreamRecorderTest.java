@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.octet.runtime.json.JsonValue;
+import dev.octet.runtime.json.Json;
 import dev.octet.runtime.TestModels;
 import dev.octet.runtime.engine.Interpreter;
 import dev.octet.runtime.pipeline.Bundled;
@@ -143,7 +143,7 @@ class StreamRecorderTest {
             System.arraycopy(frames, 128 * ((200 + k) % 200), expected, 128 * k, 128);
         }
         assertArrayEquals(expected, back.get(100), "looped replay");
-        JsonNode json = new ObjectMapper().readTree(RecordingFiles.sidecarOf(out).toFile());
+        JsonValue json = Json.parse(java.nio.file.Files.readString(RecordingFiles.sidecarOf(out)));
         assertEquals("toycar", json.get("stream").asText());
         assertEquals("ad01", json.get("model").get("id").asText());
         assertEquals("[1,640]", json.get("model").get("input_shape").toString());
@@ -188,7 +188,7 @@ class StreamRecorderTest {
         Recording again = recorder(config, "vib").record(RecordingOptions.of(6).withSkip(2).withEvery(3),
                 StreamRecorder.Progress.NONE);
         assertArrayEquals(r.toBytes(), again.toBytes(), "same seed, same recording");
-        JsonNode json = new ObjectMapper().readTree(RecordingFiles.describe(r, config.file()));
+        JsonValue json = Json.parse(RecordingFiles.describe(r, config.file()));
         assertEquals(1234, json.get("seed").asLong());
     }
 

@@ -68,6 +68,18 @@ class PayloadDecoderTest {
     }
 
     @Test
+    void json_is_read_strictly_with_the_position_of_the_mistake() {
+        assertEquals("malformed JSON: line 1, column 20: duplicate member name \"values\"",
+                refused(PayloadFormat.JSON, 2, utf8("{\"values\": [1, 2], \"values\": [3, 4]}")),
+                "a key twice must not silently keep one of the two");
+        assertEquals("malformed JSON: line 2, column 16: unexpected 'N', expected a value",
+                refused(PayloadFormat.JSON, 2, utf8("{\"t\": 5,\n \"values\": [1, NaN]}")));
+        assertTrue(refused(PayloadFormat.JSON, 2, utf8("[".repeat(100_000))).contains("nested more than 256"));
+        assertTrue(refused(PayloadFormat.JSON, 2, new byte[] {'[', (byte) 0xFF, ']'})
+                .contains("malformed UTF-8 at byte 1"));
+    }
+
+    @Test
     void csv_one_sample_per_line() throws Exception {
         NodeMessage m = new PayloadDecoder(PayloadFormat.CSV, 3).decode(utf8("1, 2, 3\r\n\n4,5.5,-6e1\n")).get(0);
         assertEquals(2, m.samples().size());
