@@ -56,13 +56,15 @@ public final class ServiceFootprint {
 
     /**
      * The shipped JVM profiles (packaging/jvm, the argument files that ./octet run, the systemd unit and the Docker
-     * image use), each with its AppCDS archive as shipped, and without.
+     * image use), and each with an AppCDS archive (not shipped: see docs/BENCHMARKS.md).
      */
     static final List<String> PROFILES = List.of(
-            "small (default)|" + ARENAS + "@packaging/jvm/small.args -XX:SharedArchiveFile=target/octet-bench-small.jsa",
-            "fast|" + ARENAS + "@packaging/jvm/fast.args -XX:SharedArchiveFile=target/octet-bench-fast.jsa",
-            "small, no AppCDS|" + ARENAS + "@packaging/jvm/small.args",
-            "fast, no AppCDS|" + ARENAS + "@packaging/jvm/fast.args");
+            "small (default)|" + ARENAS + "@packaging/jvm/small.args",
+            "fast|" + ARENAS + "@packaging/jvm/fast.args",
+            "fast + AppCDS archive|" + ARENAS + "@packaging/jvm/fast.args"
+                    + " -XX:SharedArchiveFile=target/octet-bench-fast.jsa",
+            "small + AppCDS archive|" + ARENAS + "@packaging/jvm/small.args"
+                    + " -XX:SharedArchiveFile=target/octet-bench-small.jsa");
 
     /**
      * The tuning ladder of 2026-11-23 that led to the fast profile: each step adds to the one before (see

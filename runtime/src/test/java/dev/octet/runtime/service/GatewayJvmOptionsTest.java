@@ -37,12 +37,13 @@ class GatewayJvmOptionsTest {
     }
 
     @Test
-    void the_small_profile_runs_c1_only_without_the_vector_module_on_a_20_mb_heap() throws Exception {
+    void the_small_profile_runs_c1_only_without_the_vector_module_on_a_16_mb_heap() throws Exception {
         Path file = ROOT.resolve("packaging/jvm/small.args");
         String flags = finalFlags(file);
         assertTrue(flag(flags, "UseSerialGC", "true"), "serial collector");
         assertTrue(flag(flags, "TieredStopAtLevel", "1"), "C1 only");
-        assertTrue(flag(flags, "MaxHeapSize", Long.toString(20L << 20)), "-Xmx20m");
+        assertTrue(flag(flags, "MaxHeapSize", Long.toString(16L << 20)), "-Xmx16m");
+        assertTrue(flag(flags, "CompileThresholdScaling", "3.0+"), "only really hot methods compiled");
         assertTrue(flag(flags, "UsePerfData", "false"));
         assertTrue(flag(flags, "ExitOnOutOfMemoryError", "true"));
         assertFalse(Files.readString(file).contains("jdk.incubator.vector"), "no vector module: scalar kernels");
@@ -64,10 +65,7 @@ class GatewayJvmOptionsTest {
         String unit = Files.readString(ROOT.resolve("packaging/systemd/octet.service"));
         assertTrue(unit.contains("\nEnvironment=OCTET_PROFILE=small\n"), "the unit defaults to the small profile");
         assertTrue(unit.contains("\nExecStart=/usr/bin/java @/opt/octet/jvm/${OCTET_PROFILE}.args "
-                + "-XX:SharedArchiveFile=/var/lib/octet/octet-${OCTET_PROFILE}.jsa -jar /opt/octet/octet.jar run "),
-                "ExecStart uses the profile's options and archive");
-        assertTrue(unit.contains("-XX:ArchiveClassesAtExit=/var/lib/octet/octet-$${OCTET_PROFILE}.jsa "
-                + "@/opt/octet/jvm/$${OCTET_PROFILE}.args"), "the archive is trained with the same options");
+                + "-jar /opt/octet/octet.jar run "), "ExecStart uses the profile's options");
         assertTrue(unit.contains("Environment=MALLOC_ARENA_MAX=2"));
         String install = Files.readString(ROOT.resolve("packaging/systemd/README.md"));
         assertTrue(install.contains("/opt/octet/jvm packaging/jvm/small.args packaging/jvm/fast.args"),
@@ -86,7 +84,7 @@ class GatewayJvmOptionsTest {
     }
 
     /**
-     * The image's entry point gives a profile's options (small heap, archive) to {@code run} only: the other commands
+     * The image's entry point gives a profile's options (small heap) to {@code run} only: the other commands
      * (quantize, bench ... on models of any size) get the JVM's defaults. Run with a {@code java} on the PATH that
      * prints its arguments.
      */
@@ -95,10 +93,10 @@ class GatewayJvmOptionsTest {
         Path java = bin.resolve("java");
         Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
         java.toFile().setExecutable(true);
-        assertEquals("@/opt/octet/jvm/small.args -XX:SharedArchiveFile=/opt/octet/octet-small.jsa "
+        assertEquals("@/opt/octet/jvm/small.args "
                 + "-jar /opt/octet/octet.jar run --config /etc/octet/octet.yaml",
                 entryPoint(bin, null, "run", "--config", "/etc/octet/octet.yaml"));
-        assertEquals("@/opt/octet/jvm/fast.args -XX:SharedArchiveFile=/opt/octet/octet-fast.jsa "
+        assertEquals("@/opt/octet/jvm/fast.args "
                 + "-jar /opt/octet/octet.jar run --config /etc/octet/octet.yaml",
                 entryPoint(bin, "fast", "run", "--config", "/etc/octet/octet.yaml"));
         assertEquals("-jar /opt/octet/octet.jar quantize m.tflite", entryPoint(bin, "fast", "quantize", "m.tflite"));
