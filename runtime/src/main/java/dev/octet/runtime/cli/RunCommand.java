@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  * {@code octet run --config FILE}: the gateway service ({@link ServiceRun}), as picocli sees it: options, help and
  * usage errors. A plain, well-formed {@code run} line skips picocli altogether ({@link RunFastPath}).
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Runs the gateway service described by a YAML configuration file (see config/octet.example.yaml).")
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration.")

@@ -26,22 +26,28 @@ public final class JsonNumber implements JsonValue {
         long v = 0;
         boolean fits = false;
         if (integral) {
-            // Up to 18 digits always fit; longer ones are checked exactly.
-            int digits = text.length() - (text.charAt(0) == '-' ? 1 : 0);
-            if (digits <= 18) {
-                v = Long.parseLong(text);
-                fits = true;
-            } else {
-                BigInteger b = new BigInteger(text);
-                if (b.compareTo(LONG_MIN) >= 0 && b.compareTo(LONG_MAX) <= 0) {
-                    v = b.longValue();
+            // At most 19 digits may fit; longer ones never do (neither parser lets a leading zero through). No
+            // BigInteger here: its parsing time grows with the square of the digits, and the text may come from
+            // the network.
+            int digits = text.length() - (text.charAt(0) == '-' || text.charAt(0) == '+' ? 1 : 0);
+            if (digits <= 19) {
+                try {
+                    v = Long.parseLong(text);
                     fits = true;
+                } catch (NumberFormatException beyondLong) {
+                    fits = false;
                 }
             }
         }
         this.longValue = v;
         this.fitsLong = fits;
     }
+
+    /**
+     * The longest number text the parsers accept: more digits than any sensor reading or configuration needs, and a
+     * bound on the work one number can cost (arbitrary-precision arithmetic grows faster than its length).
+     */
+    public static final int MAX_TEXT = 1000;
 
     /** A number from text already checked to be JSON number syntax (the parsers' job). */
     static JsonNumber ofCheckedText(String text, boolean integral) {
@@ -147,7 +153,14 @@ public final class JsonNumber implements JsonValue {
         if (fitsLong && n.fitsLong) {
             return longValue == n.longValue;
         }
-        return text.equals(n.text) || bigDecimalValue().compareTo(n.bigDecimalValue()) == 0;
+        if (text.equals(n.text)) {
+            return true;
+        }
+        try {
+            return bigDecimalValue().compareTo(n.bigDecimalValue()) == 0;
+        } catch (NumberFormatException | ArithmeticException exponentBeyondInt) {
+            return false; // e.g. 1e99999999999: equal to nothing but its own text
+        }
     }
 
     @Override
@@ -155,7 +168,11 @@ public final class JsonNumber implements JsonValue {
         if (fitsLong) {
             return Long.hashCode(longValue);
         }
-        BigDecimal d = bigDecimalValue();
-        return d.signum() == 0 ? 0 : d.stripTrailingZeros().hashCode();
+        try {
+            BigDecimal d = bigDecimalValue();
+            return d.signum() == 0 ? 0 : d.stripTrailingZeros().hashCode();
+        } catch (NumberFormatException | ArithmeticException exponentBeyondInt) {
+            return text.hashCode(); // consistent with equals: such a number equals only its own text
+        }
     }
 }

@@ -194,7 +194,7 @@ final class JsonParser {
                 case 'u' -> {
                     int v = 0;
                     for (int k = 0; k < 4; k++) {
-                        int d = pos + 2 + k < in.length() ? Character.digit(in.charAt(pos + 2 + k), 16) : -1;
+                        int d = pos + 2 + k < in.length() ? hexDigit(in.charAt(pos + 2 + k)) : -1;
                         if (d < 0) {
                             throw error("\\u must be followed by four hex digits");
                         }
@@ -251,7 +251,28 @@ final class JsonParser {
                 pos++;
             }
         }
+        if (pos - start > JsonNumber.MAX_TEXT) {
+            pos = start;
+            throw error("a number longer than " + JsonNumber.MAX_TEXT + " characters");
+        }
         return JsonNumber.ofCheckedText(in.substring(start, pos), integral);
+    }
+
+    /**
+     * The value of an ASCII hex digit, else -1 ({@link Character#digit} would also take fullwidth and other
+     * scripts' digits).
+     */
+    static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     private void literal(String word) throws JsonParseException {

@@ -1,6 +1,5 @@
 package dev.octet.runtime.json;
 
-import java.math.BigInteger;
 
 /**
  * Decimal numbers in plain YAML scalars, by the YAML 1.2 core schema: an integer is {@code [-+]?[0-9]+}, a float
@@ -62,8 +61,11 @@ final class YamlNumbers {
             if (intEnd - intStart > 1 && s.charAt(intStart) == '0') {
                 return null;
             }
-            return JsonNumber.of(new BigInteger(s.substring(intStart)).multiply(negative ? BigInteger.ONE.negate()
-                    : BigInteger.ONE));
+            // The digits as they are (no leading zero here), without BigInteger: its parsing time grows with the
+            // square of the length.
+            String digits = s.substring(intStart);
+            boolean zero = digits.equals("0");
+            return JsonNumber.ofCheckedText(negative && !zero ? "-" + digits : digits, true);
         }
         StringBuilder json = new StringBuilder(n + 3);
         if (negative) {

@@ -544,15 +544,15 @@ final class YamlParser {
     private int hexEscape(int digits) throws JsonParseException {
         int v = 0;
         for (int k = 0; k < digits; k++) {
-            int d = pos < len ? Character.digit(in.charAt(pos), 16) : -1;
+            int d = pos < len ? JsonParser.hexDigit(in.charAt(pos)) : -1;
             if (d < 0) {
                 throw error("expected " + digits + " hex digits in the escape");
             }
             v = v * 16 + d;
             pos++;
-        }
-        if (v > Character.MAX_CODE_POINT) {
-            throw error("escape beyond U+10FFFF");
+            if (v > Character.MAX_CODE_POINT) { // checked as it grows: eight digits could overflow an int
+                throw error("escape beyond U+10FFFF");
+            }
         }
         return v;
     }
@@ -602,13 +602,20 @@ final class YamlParser {
         if (s.length() > 2 && s.charAt(0) == '0' && (s.charAt(1) == 'x' || s.charAt(1) == 'o')) {
             int radix = s.charAt(1) == 'x' ? 16 : 8;
             for (int i = 2; i < s.length(); i++) {
-                if (Character.digit(s.charAt(i), radix) < 0) {
+                int d = JsonParser.hexDigit(s.charAt(i));
+                if (d < 0 || d >= radix) {
                     return new JsonString(s);
                 }
+            }
+            if (s.length() > JsonNumber.MAX_TEXT) {
+                throw JsonParseException.at(in, at, "a number longer than " + JsonNumber.MAX_TEXT + " characters");
             }
             return JsonNumber.of(new BigInteger(s.substring(2), radix));
         }
         JsonValue number = YamlNumbers.decimal(s);
+        if (number instanceof JsonNumber && s.length() > JsonNumber.MAX_TEXT) {
+            throw JsonParseException.at(in, at, "a number longer than " + JsonNumber.MAX_TEXT + " characters");
+        }
         if (number == null) {
             throw JsonParseException.at(in, at, "the integer " + s + " has a leading zero, which YAML 1.1 reads as "
                     + "octal and YAML 1.2 as decimal: write it without the zero, or 0o" + s.replaceFirst("^[-+]?0+", "")

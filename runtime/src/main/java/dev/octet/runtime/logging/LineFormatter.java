@@ -12,7 +12,8 @@ import java.util.logging.LogRecord;
  * <p>Under systemd (stderr connected to the journal, which the service manager announces with {@code JOURNAL_STREAM})
  * the line starts with the record's syslog priority instead, {@code <6>KernelWarmup: message}: the journal stamps
  * each line itself and files it under that priority, so {@code journalctl -u octet -p warning} shows the warnings
- * and errors only.
+ * and errors only. The journal takes every line as an entry of its own, so every line of a record (a message over
+ * several lines, a stack trace) carries the record's priority.
  *
  * <p>Kept light on purpose: the JDK's {@code SimpleFormatter} formats its date through {@code java.util.Formatter}
  * and the locale machinery, about two hundred classes (resident memory on a gateway) for a timestamp. Here the
@@ -33,25 +34,43 @@ public final class LineFormatter extends Formatter {
 
     /** For this process: the journal form when systemd connected stderr to the journal. */
     public static LineFormatter forThisProcess() {
-        return new LineFormatter(System.getenv("JOURNAL_STREAM") != null);
+        return new LineFormatter(JournalStream.isStderr(System.getenv("JOURNAL_STREAM")));
     }
 
     @Override
     public String format(LogRecord record) {
-        StringBuilder line = new StringBuilder(160);
-        if (journal) {
-            line.append('<').append(syslogPriority(record.getLevel())).append('>');
-        } else {
-            UtcTimestamp.append(line, record.getMillis());
-            line.append(' ').append(levelName(record.getLevel())).append(' ');
-        }
-        line.append(shortName(record.getLoggerName())).append(": ").append(formatMessage(record)).append('\n');
+        StringBuilder text = new StringBuilder(160);
+        text.append(shortName(record.getLoggerName())).append(": ").append(formatMessage(record)).append('\n');
         if (record.getThrown() != null) {
             StringWriter trace = new StringWriter();
             record.getThrown().printStackTrace(new PrintWriter(trace));
-            line.append(trace);
+            text.append(trace);
         }
+        if (journal) {
+            return prefixEveryLine(text, "<" + syslogPriority(record.getLevel()) + ">");
+        }
+        StringBuilder line = new StringBuilder(text.length() + 40);
+        UtcTimestamp.append(line, record.getMillis());
+        line.append(' ').append(levelName(record.getLevel())).append(' ').append(text);
         return line.toString();
+    }
+
+    /** {@code text} (lines ending in a newline) with {@code prefix} before each line. */
+    private static String prefixEveryLine(CharSequence text, String prefix) {
+        StringBuilder out = new StringBuilder(text.length() + 8 * prefix.length());
+        boolean lineStart = true;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (lineStart) {
+                out.append(prefix);
+            }
+            out.append(c);
+            lineStart = c == '\n';
+        }
+        if (!lineStart) {
+            out.append('\n');
+        }
+        return out.toString();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.octet.runtime.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,18 @@ class RunFastPathTest {
             int full = OctetCommand.newCommandLine().execute(args);
             assertEquals(full, RunFastPath.execute(RunFastPath.parse(args)), configs[i].getFileName().toString());
             assertEquals(expected[i], full, configs[i].getFileName().toString());
+        }
+    }
+
+    @Test
+    void runVersionGoesThroughPicocliAndPrintsTheVersion() {
+        for (String flag : new String[] {"--version", "-V"}) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            picocli.CommandLine cli = OctetCommand.newCommandLine();
+            cli.setOut(new java.io.PrintWriter(out));
+            assertNull(RunFastPath.parse(new String[] {"run", flag}));
+            assertEquals(0, cli.execute("run", flag));
+            assertTrue(out.toString().contains("octet"), "run " + flag + " printed: '" + out + "'");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.octet.runtime.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -72,8 +73,30 @@ class LineFormatterTest {
     void aThrowableFollowsWithItsStackTrace() {
         LogRecord r = record(Level.SEVERE, "failed");
         r.setThrown(new IllegalStateException("kernel fault"));
-        String text = new LineFormatter(true).format(r);
-        assertTrue(text.startsWith("<3>KernelWarmup: failed\njava.lang.IllegalStateException: kernel fault\n"), text);
+        String text = new LineFormatter(false).format(r);
+        assertTrue(text.startsWith("2026-11-23T14:43:22.123Z SEVERE  KernelWarmup: failed\n"
+                + "java.lang.IllegalStateException: kernel fault\n"), text);
         assertTrue(text.contains("\tat dev.octet.runtime.logging.LineFormatterTest"), text);
+    }
+
+    @Test
+    void inTheJournalEveryLineOfARecordCarriesItsPriority() {
+        LogRecord r = record(Level.WARNING, "multi\nline");
+        r.setThrown(new IllegalStateException("kernel fault"));
+        String text = new LineFormatter(true).format(r);
+        assertTrue(text.startsWith("<4>KernelWarmup: multi\n<4>line\n<4>java.lang.IllegalStateException: kernel fault\n"
+                + "<4>\tat dev.octet.runtime.logging.LineFormatterTest"), text);
+        assertTrue(text.lines().allMatch(l -> l.startsWith("<4>")), text);
+        assertTrue(text.endsWith("\n"), text);
+    }
+
+    @Test
+    void journalStreamCountsOnlyWhenItNamesThisStderr() {
+        assertTrue(JournalStream.matches("8:12345", 8, 12345));
+        assertFalse(JournalStream.matches("8:12345", 8, 12346), "a parent's journal stream, stderr elsewhere");
+        assertFalse(JournalStream.matches("garbage", 8, 12345));
+        assertFalse(JournalStream.matches(":12345", 8, 12345));
+        assertFalse(JournalStream.isStderr(null));
+        assertFalse(JournalStream.isStderr("0:0"), "this test's stderr is not inode 0");
     }
 }

@@ -219,7 +219,7 @@ public final class PayloadDecoder {
             return null;
         }
         if (!n.isIntegral() || !n.asNumber().fitsLong() || n.asNumber().longValue() < 0) {
-            throw new PayloadFormatException(at + ": expected a non-negative integer, got " + n);
+            throw new PayloadFormatException(at + ": expected a non-negative integer, got " + shown(n));
         }
         return n.asNumber().longValue();
     }
@@ -247,13 +247,19 @@ public final class PayloadDecoder {
         for (int c = 0; c < channels; c++) {
             JsonValue n = a.get(c);
             if (!n.isNumber()) {
-                throw new PayloadFormatException(at + "[" + c + "]: expected a number, got " + n);
+                throw new PayloadFormatException(at + "[" + c + "]: expected a number, got " + shown(n));
             }
             v[c] = n.asNumber().floatValue();
             if (!Float.isFinite(v[c])) {
-                throw new PayloadFormatException(at + "[" + c + "]: " + n + " is out of float32 range");
+                throw new PayloadFormatException(at + "[" + c + "]: " + shown(n) + " is out of float32 range");
             }
         }
         return v;
+    }
+
+    /** A value for an error message: at most 64 characters of it (a payload may be a megabyte of one number). */
+    private static String shown(JsonValue value) {
+        String text = value.toString();
+        return text.length() <= 64 ? text : text.substring(0, 61) + "...";
     }
 }
