@@ -11,41 +11,65 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The optimized loops written with the JDK Vector API ({@code jdk.incubator.vector}). Only {@link
  * OptimizedKernels} loads this class, reflectively, and only when the module is in the boot layer and the
- * hardware has 256-bit vectors; nothing else may refer to it.
+ * hardware has at least 128-bit vectors; nothing else may refer to it.
  *
- * <p>All arithmetic is on 32-bit lanes (8 per 256-bit vector) with the same wrapping as the scalar code, so the
- * results are bit-identical. Requantization widens to 64-bit lanes for the exact product and needs 512-bit
- * long vectors (AVX-512); elsewhere (AVX2) it runs scalar ({@link #VECTOR_REQUANT}). A four-lane AVX2 variant
- * (128-bit int, 256-bit long vectors) computes correctly but, mixed into the methods using 256-bit int vectors,
- * made JDK 17's C2 stop intrinsifying them, so it is not used.
+ * <p><b>One vector width per JVM.</b> The species are chosen once, at class initialization: 256-bit int and float
+ * vectors ({@link #N} = 8 lanes) where the hardware has them (AVX2, AVX-512, 256-bit SVE), else 128-bit ones
+ * ({@link #N} = 4: ARM NEON on Raspberry Pi-class gateways, SSE). They are {@code static final}, so C2 folds them
+ * into constants and every compiled method uses the one width; the loops are written in terms of {@link #N}.
+ * (Mixing widths inside one method made JDK 17's C2 stop intrinsifying it: a four-lane variant of the
+ * requantization mixed into the 256-bit methods was tried and dropped.)
+ *
+ * <p>int8 data is loaded eight bytes at a time ({@link #B}, the smallest byte species) and widened into
+ * {@link #PARTS} int vectors (one of 8 lanes, or two of 4), so no load reads past the data it uses.
+ *
+ * <p>All arithmetic is on 32-bit lanes with the same wrapping as the scalar code, so the results are
+ * bit-identical. Requantization widens to 64-bit lanes for the exact product; it vectorizes only with 8 int lanes
+ * and native 512-bit long vectors (AVX-512), elsewhere it runs scalar ({@link #VECTOR_REQUANT}).
  *
  * <p>Every vector stays inside one method (or a small helper the JIT inlines), so none is ever boxed:
  * {@code invoke()} allocates nothing once compiled.
  */
 final class VectorBackend implements Backend {
-    static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
-    static final VectorSpecies<Long> L = LongVector.SPECIES_512;
+    /** Width of the int and float vectors: 256 bits where the hardware has them, else 128. */
+    static final int BITS = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256 ? 256 : 128;
+    static final VectorSpecies<Integer> I = BITS == 256 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
+    static final VectorSpecies<Float> F = BITS == 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    /** Lanes of {@link #I} and {@link #F}: 8 or 4. */
+    static final int N = I.length();
+    /** Long vectors with one lane per int lane, for the 64-bit requantization product. */
+    static final VectorSpecies<Long> L = BITS == 256 ? LongVector.SPECIES_512 : LongVector.SPECIES_256;
+    /** Eight int8 values: what each byte load reads. */
     static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
-    /** Lanes of {@link #I}. */
-    static final int N = 8;
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    /** Lanes of {@link #B}: the step of every loop over int8 data. */
+    static final int BN = B.length();
+    /** Int vectors per byte load: 1 (8 lanes) or 2 (4 lanes); part {@code p} holds bytes {@code [p·N, p·N + N)}. */
+    static final int PARTS = BN / N;
     /** 1.5·2^23: added to an integer-valued float below 2^22 in magnitude, it leaves the integer in the low bits. */
     static final float MAGIC = 12582912f;
     /** The bits of {@link #MAGIC}. */
     static final int MAGIC_BITS = 0x4B400000;
-    /** Whether 512-bit long vectors are native, so the 64-bit requantization product vectorizes. */
-    static final boolean VECTOR_REQUANT = LongVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    /**
+     * Whether the requantization vectorizes: 512-bit long vectors are native, so the 64-bit product does, and the
+     * int vectors have 8 lanes, so narrowing them fills one byte vector exactly (its store writes all 8 bytes).
+     */
+    static final boolean VECTOR_REQUANT = N == BN && LongVector.SPECIES_PREFERRED.vectorBitSize() >= L.vectorBitSize();
 
     private final ScalarBackend scalar = new ScalarBackend();
 
-    /** True when this JVM and CPU run the vector loops natively (256-bit int vectors). */
+    /** True when this JVM and CPU run the vector loops natively (at least 128-bit int vectors). */
     static boolean supported() {
-        return IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+        return IntVector.SPECIES_PREFERRED.vectorBitSize() >= 128;
     }
 
     @Override
     public String name() {
-        return "vector";
+        return "vector (" + BITS + "-bit)";
+    }
+
+    @Override
+    public int vectorBits() {
+        return BITS;
     }
 
     @Override
@@ -125,14 +149,15 @@ final class VectorBackend implements Backend {
     }
 
     /**
-     * Convolution as a register-blocked matrix product: a tile of output pixels by output channels (4×32, 8×16
-     * or 8×8, that is 16, 16 or 8 vector accumulators) stays in registers while the loop runs over the window's
+     * Convolution as a register-blocked matrix product: a tile of output pixels by output channels (4 pixels × 4
+     * vectors, 8 × 2 or 8 × 1, that is 16, 16 or 8 vector accumulators; a vector is {@link #N} channels) stays in
+     * registers while the loop runs over the window's
      * {@code K} inputs, each step broadcasting one input value per pixel against the tile's weight vectors.
      * Weights are packed per block of channels as {@code [K][width]}, read sequentially. The loop over {@code K}
      * reads each input through an offset table: C2 keeps vector accumulators in registers only within a single
      * loop, so the window is not split into nested loops over its rows.
      *
-     * <p>The multiply-accumulate runs in <b>float32 with fused multiply-add</b>, one instruction per 8 products
+     * <p>The multiply-accumulate runs in <b>float32 with fused multiply-add</b>, one instruction per {@link #N} products
      * instead of an int multiply and an add, and it is <b>exact</b>: every input {@code x − zp} is an integer in
      * [−255, 255] and every weight one in [−128, 127], so every product is an integer of magnitude at most 32,640,
      * and a sum of at most {@link #SEGMENT} = 128 of them stays below 4,177,921 < 2^22 in magnitude. float32
@@ -152,7 +177,7 @@ final class VectorBackend implements Backend {
         private final Conv2D.Plan plan;
         /** Weights as floats, per block {@code [K][width]}. */
         private final float[] weights;
-        /** Per block of output channels: first channel, width (32, 16 or 8) and offset into {@link #weights}. */
+        /** Per block of output channels: first channel, width (4, 2 or 1 vectors) and offset into {@link #weights}. */
         private final int[] blockStart;
         private final int[] blockWidth;
         private final int[] blockOffset;
@@ -173,7 +198,7 @@ final class VectorBackend implements Backend {
             int[] starts = new int[stride / N];
             int[] widths = new int[stride / N];
             for (int c = 0; c < stride; ) {
-                int width = stride - c >= 32 ? 32 : (stride - c >= 16 ? 16 : 8);
+                int width = stride - c >= 4 * N ? 4 * N : (stride - c >= 2 * N ? 2 * N : N);
                 starts[blocks] = c;
                 widths[blocks] = width;
                 blocks++;
@@ -211,7 +236,7 @@ final class VectorBackend implements Backend {
             final Window win = p.window;
             final float[] src = source;
             final int rowElems = win.endCol() * win.channels;
-            final int vectorElems = rowElems - rowElems % N;
+            final int vectorElems = rowElems - rowElems % BN;
             final int inBase = p.inOff + b * win.inImageSize();
             final int end = win.endRow();
             final int offset = p.inputOffset;
@@ -219,10 +244,12 @@ final class VectorBackend implements Backend {
                 final int from = inBase + y * win.inWidth * win.channels;
                 final int to = ((y + win.padTop) * win.srcWidth + win.padLeft) * win.channels;
                 int i = 0;
-                for (; i < vectorElems; i += N) {
-                    ((FloatVector) ((IntVector) ByteVector.fromArray(B, p.in, from + i)
-                            .convertShape(VectorOperators.B2I, I, 0)).add(offset)
-                            .convertShape(VectorOperators.I2F, F, 0)).intoArray(src, to + i);
+                for (; i < vectorElems; i += BN) {
+                    final ByteVector bytes = ByteVector.fromArray(B, p.in, from + i);
+                    for (int part = 0; part < PARTS; part++) {
+                        ((FloatVector) ((IntVector) bytes.convertShape(VectorOperators.B2I, I, part)).add(offset)
+                                .convertShape(VectorOperators.I2F, F, 0)).intoArray(src, to + i + part * N);
+                    }
                 }
                 for (; i < rowElems; i++) {
                     src[to + i] = p.in[from + i] + offset;
@@ -251,27 +278,27 @@ final class VectorBackend implements Backend {
                         for (int k0 = 0; k0 < depth; k0 += SEGMENT) {
                             final int k1 = Math.min(depth, k0 + SEGMENT);
                             final int wi = blockOffset[i] + k0 * width;
-                            if (width == 32) {
-                                tile4x32(px, wi, k0, k1, oc0);
-                                tile4x32(px + 4, wi, k0, k1, 4 * s + oc0);
-                            } else if (width == 16) {
-                                tile8x16(px, wi, k0, k1, oc0);
+                            if (width == 4 * N) {
+                                tile4x4v(px, wi, k0, k1, oc0);
+                                tile4x4v(px + 4, wi, k0, k1, 4 * s + oc0);
+                            } else if (width == 2 * N) {
+                                tile8x2v(px, wi, k0, k1, oc0);
                             } else {
-                                tile8x8(px, wi, k0, k1, oc0);
+                                tile8x1v(px, wi, k0, k1, oc0);
                             }
                         }
                     }
                     requantTile(acc, 0, PIXELS, s, p.requant, oc, p.out, outIndex);
                     outIndex += PIXELS * oc;
                 }
-                // The last pixels: four at a time where a block is 32 wide, then one by one.
+                // The last pixels: four at a time where a block is four vectors wide, then one by one.
                 if (pixels - px >= 4) {
                     System.arraycopy(biasRows, 0, acc, 0, 4 * s);
                     for (int i = 0; i < blocks; i++) {
                         for (int k0 = 0; k0 < depth; k0 += SEGMENT) {
                             final int k1 = Math.min(depth, k0 + SEGMENT);
-                            if (blockWidth[i] == 32) {
-                                tile4x32(px, blockOffset[i] + k0 * 32, k0, k1, blockStart[i]);
+                            if (blockWidth[i] == 4 * N) {
+                                tile4x4v(px, blockOffset[i] + k0 * 4 * N, k0, k1, blockStart[i]);
                             } else {
                                 for (int r = 0; r < 4; r++) {
                                     tile1(pixelBase[px + r], i, k0, k1, r * s);
@@ -299,17 +326,17 @@ final class VectorBackend implements Backend {
         private void tile1(int b0, int i, int k0, int k1, int accOff) {
             final int width = blockWidth[i];
             final int wi = blockOffset[i] + k0 * width;
-            if (width == 32) {
-                tile1x32(b0, wi, k0, k1, accOff + blockStart[i]);
+            if (width == 4 * N) {
+                tile1x4v(b0, wi, k0, k1, accOff + blockStart[i]);
             } else {
                 for (int j = 0; j < width; j += N) {
-                    tile1x8w(b0, wi + j, width, k0, k1, accOff + blockStart[i] + j);
+                    tile1x1v(b0, wi + j, width, k0, k1, accOff + blockStart[i] + j);
                 }
             }
         }
 
-        /** One pixel by eight channels of a block {@code width} wide (weights {@code width} apart per input). */
-        private void tile1x8w(int b0, int wi, int width, int k0, int k1, int accOff) {
+        /** One pixel by one vector of channels of a block {@code width} wide (weights {@code width} apart per input). */
+        private void tile1x1v(int b0, int wi, int width, int k0, int k1, int accOff) {
             final float[] w = weights;
             final float[] src = source;
             final int[] kOffset = plan.kOffset;
@@ -322,8 +349,8 @@ final class VectorBackend implements Backend {
                     .add(IntVector.fromArray(I, a, accOff)).intoArray(a, accOff);
         }
 
-        /** Pixels {@code px..px+3} by channels {@code oc0..oc0+31}, inputs {@code [k0, k1)}. */
-        private void tile4x32(int px, int wi, int k0, int k1, int accOff) {
+        /** Pixels {@code px..px+3} by four vectors of channels from {@code oc0}, inputs {@code [k0, k1)}. */
+        private void tile4x4v(int px, int wi, int k0, int k1, int accOff) {
             final float[] w = weights;
             final float[] src = source;
             final int[] kOffset = plan.kOffset;
@@ -348,12 +375,12 @@ final class VectorBackend implements Backend {
             FloatVector c31 = FloatVector.zero(F);
             FloatVector c32 = FloatVector.zero(F);
             FloatVector c33 = FloatVector.zero(F);
-            for (int j = k0; j < k1; j++, wi += 32) {
+            for (int j = k0; j < k1; j++, wi += 4 * N) {
                 final int k = kOffset[j];
                 final FloatVector w0 = FloatVector.fromArray(F, w, wi);
-                final FloatVector w1 = FloatVector.fromArray(F, w, wi + 8);
-                final FloatVector w2 = FloatVector.fromArray(F, w, wi + 16);
-                final FloatVector w3 = FloatVector.fromArray(F, w, wi + 24);
+                final FloatVector w1 = FloatVector.fromArray(F, w, wi + N);
+                final FloatVector w2 = FloatVector.fromArray(F, w, wi + 2 * N);
+                final FloatVector w3 = FloatVector.fromArray(F, w, wi + 3 * N);
                 final FloatVector x0 = FloatVector.broadcast(F, src[b0 + k]);
                 c00 = w0.fma(x0, c00);
                 c01 = w1.fma(x0, c01);
@@ -380,39 +407,39 @@ final class VectorBackend implements Backend {
             ((IntVector) c00.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, accOff)).intoArray(a, accOff);
             ((IntVector) c01.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 8)).intoArray(a, accOff + 8);
+                    .add(IntVector.fromArray(I, a, accOff + N)).intoArray(a, accOff + N);
             ((IntVector) c02.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 16)).intoArray(a, accOff + 16);
+                    .add(IntVector.fromArray(I, a, accOff + 2 * N)).intoArray(a, accOff + 2 * N);
             ((IntVector) c03.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 24)).intoArray(a, accOff + 24);
+                    .add(IntVector.fromArray(I, a, accOff + 3 * N)).intoArray(a, accOff + 3 * N);
             ((IntVector) c10.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, s + accOff)).intoArray(a, s + accOff);
             ((IntVector) c11.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, s + accOff + 8)).intoArray(a, s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, s + accOff + N)).intoArray(a, s + accOff + N);
             ((IntVector) c12.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, s + accOff + 16)).intoArray(a, s + accOff + 16);
+                    .add(IntVector.fromArray(I, a, s + accOff + 2 * N)).intoArray(a, s + accOff + 2 * N);
             ((IntVector) c13.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, s + accOff + 24)).intoArray(a, s + accOff + 24);
+                    .add(IntVector.fromArray(I, a, s + accOff + 3 * N)).intoArray(a, s + accOff + 3 * N);
             ((IntVector) c20.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 2 * s + accOff)).intoArray(a, 2 * s + accOff);
             ((IntVector) c21.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 8)).intoArray(a, 2 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 2 * s + accOff + N)).intoArray(a, 2 * s + accOff + N);
             ((IntVector) c22.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 16)).intoArray(a, 2 * s + accOff + 16);
+                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 2 * N)).intoArray(a, 2 * s + accOff + 2 * N);
             ((IntVector) c23.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 24)).intoArray(a, 2 * s + accOff + 24);
+                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 3 * N)).intoArray(a, 2 * s + accOff + 3 * N);
             ((IntVector) c30.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 3 * s + accOff)).intoArray(a, 3 * s + accOff);
             ((IntVector) c31.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 8)).intoArray(a, 3 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 3 * s + accOff + N)).intoArray(a, 3 * s + accOff + N);
             ((IntVector) c32.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 16)).intoArray(a, 3 * s + accOff + 16);
+                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 2 * N)).intoArray(a, 3 * s + accOff + 2 * N);
             ((IntVector) c33.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 24)).intoArray(a, 3 * s + accOff + 24);
+                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 3 * N)).intoArray(a, 3 * s + accOff + 3 * N);
         }
 
-        /** Pixels {@code px..px+7} by channels {@code oc0..oc0+15}, inputs {@code [k0, k1)}. */
-        private void tile8x16(int px, int wi, int k0, int k1, int accOff) {
+        /** Pixels {@code px..px+7} by two vectors of channels from {@code oc0}, inputs {@code [k0, k1)}. */
+        private void tile8x2v(int px, int wi, int k0, int k1, int accOff) {
             final float[] w = weights;
             final float[] src = source;
             final int[] kOffset = plan.kOffset;
@@ -441,10 +468,10 @@ final class VectorBackend implements Backend {
             FloatVector c61 = FloatVector.zero(F);
             FloatVector c70 = FloatVector.zero(F);
             FloatVector c71 = FloatVector.zero(F);
-            for (int j = k0; j < k1; j++, wi += 16) {
+            for (int j = k0; j < k1; j++, wi += 2 * N) {
                 final int k = kOffset[j];
                 final FloatVector w0 = FloatVector.fromArray(F, w, wi);
-                final FloatVector w1 = FloatVector.fromArray(F, w, wi + 8);
+                final FloatVector w1 = FloatVector.fromArray(F, w, wi + N);
                 final FloatVector x0 = FloatVector.broadcast(F, src[b0 + k]);
                 c00 = w0.fma(x0, c00);
                 c01 = w1.fma(x0, c01);
@@ -475,39 +502,39 @@ final class VectorBackend implements Backend {
             ((IntVector) c00.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, accOff)).intoArray(a, accOff);
             ((IntVector) c01.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 8)).intoArray(a, accOff + 8);
+                    .add(IntVector.fromArray(I, a, accOff + N)).intoArray(a, accOff + N);
             ((IntVector) c10.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, s + accOff)).intoArray(a, s + accOff);
             ((IntVector) c11.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, s + accOff + 8)).intoArray(a, s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, s + accOff + N)).intoArray(a, s + accOff + N);
             ((IntVector) c20.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 2 * s + accOff)).intoArray(a, 2 * s + accOff);
             ((IntVector) c21.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 8)).intoArray(a, 2 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 2 * s + accOff + N)).intoArray(a, 2 * s + accOff + N);
             ((IntVector) c30.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 3 * s + accOff)).intoArray(a, 3 * s + accOff);
             ((IntVector) c31.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 8)).intoArray(a, 3 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 3 * s + accOff + N)).intoArray(a, 3 * s + accOff + N);
             ((IntVector) c40.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 4 * s + accOff)).intoArray(a, 4 * s + accOff);
             ((IntVector) c41.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 4 * s + accOff + 8)).intoArray(a, 4 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 4 * s + accOff + N)).intoArray(a, 4 * s + accOff + N);
             ((IntVector) c50.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 5 * s + accOff)).intoArray(a, 5 * s + accOff);
             ((IntVector) c51.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 5 * s + accOff + 8)).intoArray(a, 5 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 5 * s + accOff + N)).intoArray(a, 5 * s + accOff + N);
             ((IntVector) c60.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 6 * s + accOff)).intoArray(a, 6 * s + accOff);
             ((IntVector) c61.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 6 * s + accOff + 8)).intoArray(a, 6 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 6 * s + accOff + N)).intoArray(a, 6 * s + accOff + N);
             ((IntVector) c70.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 7 * s + accOff)).intoArray(a, 7 * s + accOff);
             ((IntVector) c71.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 7 * s + accOff + 8)).intoArray(a, 7 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 7 * s + accOff + N)).intoArray(a, 7 * s + accOff + N);
         }
 
-        /** Pixels {@code px..px+7} by channels {@code oc0..oc0+7}, inputs {@code [k0, k1)}. */
-        private void tile8x8(int px, int wi, int k0, int k1, int accOff) {
+        /** Pixels {@code px..px+7} by one vector of channels from {@code oc0}, inputs {@code [k0, k1)}. */
+        private void tile8x1v(int px, int wi, int k0, int k1, int accOff) {
             final float[] w = weights;
             final float[] src = source;
             final int[] kOffset = plan.kOffset;
@@ -528,7 +555,7 @@ final class VectorBackend implements Backend {
             FloatVector c50 = FloatVector.zero(F);
             FloatVector c60 = FloatVector.zero(F);
             FloatVector c70 = FloatVector.zero(F);
-            for (int j = k0; j < k1; j++, wi += 8) {
+            for (int j = k0; j < k1; j++, wi += N) {
                 final int k = kOffset[j];
                 final FloatVector w0 = FloatVector.fromArray(F, w, wi);
                 final FloatVector x0 = FloatVector.broadcast(F, src[b0 + k]);
@@ -568,8 +595,8 @@ final class VectorBackend implements Backend {
                     .add(IntVector.fromArray(I, a, 7 * s + accOff)).intoArray(a, 7 * s + accOff);
         }
 
-        /** One pixel (window at {@code b0}) by channels {@code oc0..oc0+31}, inputs {@code [k0, k1)}. */
-        private void tile1x32(int b0, int wi, int k0, int k1, int accOff) {
+        /** One pixel (window at {@code b0}) by four vectors of channels from {@code oc0}, inputs {@code [k0, k1)}. */
+        private void tile1x4v(int b0, int wi, int k0, int k1, int accOff) {
             final float[] w = weights;
             final float[] src = source;
             final int[] kOffset = plan.kOffset;
@@ -577,12 +604,12 @@ final class VectorBackend implements Backend {
             FloatVector c01 = FloatVector.zero(F);
             FloatVector c02 = FloatVector.zero(F);
             FloatVector c03 = FloatVector.zero(F);
-            for (int j = k0; j < k1; j++, wi += 32) {
+            for (int j = k0; j < k1; j++, wi += 4 * N) {
                 final int k = kOffset[j];
                 final FloatVector w0 = FloatVector.fromArray(F, w, wi);
-                final FloatVector w1 = FloatVector.fromArray(F, w, wi + 8);
-                final FloatVector w2 = FloatVector.fromArray(F, w, wi + 16);
-                final FloatVector w3 = FloatVector.fromArray(F, w, wi + 24);
+                final FloatVector w1 = FloatVector.fromArray(F, w, wi + N);
+                final FloatVector w2 = FloatVector.fromArray(F, w, wi + 2 * N);
+                final FloatVector w3 = FloatVector.fromArray(F, w, wi + 3 * N);
                 final FloatVector x0 = FloatVector.broadcast(F, src[b0 + k]);
                 c00 = w0.fma(x0, c00);
                 c01 = w1.fma(x0, c01);
@@ -594,11 +621,11 @@ final class VectorBackend implements Backend {
             ((IntVector) c00.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, accOff)).intoArray(a, accOff);
             ((IntVector) c01.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 8)).intoArray(a, accOff + 8);
+                    .add(IntVector.fromArray(I, a, accOff + N)).intoArray(a, accOff + N);
             ((IntVector) c02.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 16)).intoArray(a, accOff + 16);
+                    .add(IntVector.fromArray(I, a, accOff + 2 * N)).intoArray(a, accOff + 2 * N);
             ((IntVector) c03.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 24)).intoArray(a, accOff + 24);
+                    .add(IntVector.fromArray(I, a, accOff + 3 * N)).intoArray(a, accOff + 3 * N);
         }
     }
 
@@ -608,15 +635,19 @@ final class VectorBackend implements Backend {
      */
     static void fill(Window win, byte[] in, int inOff, int b, int offset, int[] src) {
         final int rowElems = win.endCol() * win.channels;
-        final int vectorElems = rowElems - rowElems % N;
+        final int vectorElems = rowElems - rowElems % BN;
         final int inBase = inOff + b * win.inImageSize();
         final int end = win.endRow();
         for (int y = 0; y < end; y++) {
             final int from = inBase + y * win.inWidth * win.channels;
             final int to = ((y + win.padTop) * win.srcWidth + win.padLeft) * win.channels;
             int i = 0;
-            for (; i < vectorElems; i += N) {
-                ((IntVector) ByteVector.fromArray(B, in, from + i).convertShape(VectorOperators.B2I, I, 0)).add(offset).intoArray(src, to + i);
+            for (; i < vectorElems; i += BN) {
+                final ByteVector bytes = ByteVector.fromArray(B, in, from + i);
+                for (int part = 0; part < PARTS; part++) {
+                    ((IntVector) bytes.convertShape(VectorOperators.B2I, I, part)).add(offset)
+                            .intoArray(src, to + i + part * N);
+                }
             }
             for (; i < rowElems; i++) {
                 src[to + i] = in[from + i] + offset;
@@ -625,7 +656,7 @@ final class VectorBackend implements Backend {
     }
 
     /**
-     * Depthwise convolution, eight channels per vector. For 3×3 filters (the common case) one channel block's
+     * Depthwise convolution, {@link #N} channels per vector. For 3×3 filters (the common case) one channel block's
      * nine weight vectors and its requantization parameters are held in registers while the loop runs over every
      * output pixel; other filters loop over their taps.
      */
@@ -800,11 +831,15 @@ final class VectorBackend implements Backend {
      */
     static int widenRow(FullyConnected.Plan p, int b, int[] x) {
         final int depth = p.depth;
-        final int vectorDepth = depth - depth % N;
+        final int vectorDepth = depth - depth % BN;
         final int inBase = p.inOff + b * depth;
         int d = 0;
-        for (; d < vectorDepth; d += N) {
-            ((IntVector) ByteVector.fromArray(B, p.in, inBase + d).convertShape(VectorOperators.B2I, I, 0)).add(p.inputOffset).intoArray(x, d);
+        for (; d < vectorDepth; d += BN) {
+            final ByteVector bytes = ByteVector.fromArray(B, p.in, inBase + d);
+            for (int part = 0; part < PARTS; part++) {
+                ((IntVector) bytes.convertShape(VectorOperators.B2I, I, part)).add(p.inputOffset)
+                        .intoArray(x, d + part * N);
+            }
         }
         for (; d < depth; d++) {
             x[d] = p.in[inBase + d] + p.inputOffset;
@@ -833,8 +868,8 @@ final class VectorBackend implements Backend {
 
     /**
      * Fully connected: the input row widened once (offset added), then four units at a time, eight depth positions
-     * per step with the weights widened from bytes in place; the unit sums are collected and requantized eight at a
-     * time.
+     * per step with the weights widened from bytes in place; the unit sums are collected and requantized a vector at
+     * a time.
      */
     private static final class FullyConnectedOp implements PreparedOp {
         private final FullyConnected.Plan plan;
@@ -854,7 +889,7 @@ final class VectorBackend implements Backend {
             final int[] sums = this.sums;
             final byte[] w = p.w;
             final int depth = p.depth;
-            final int vectorDepth = depth - depth % N;
+            final int vectorDepth = depth - depth % BN;
             final int units = p.units;
             for (int b = 0; b < p.batches; b++) {
                 final int zeroPointTerm = widenRow(p, b, x);
@@ -869,12 +904,18 @@ final class VectorBackend implements Backend {
                     IntVector a1 = a0;
                     IntVector a2 = a0;
                     IntVector a3 = a0;
-                    for (d = 0; d < vectorDepth; d += N) {
-                        final IntVector xv = IntVector.fromArray(I, x, d);
-                        a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, w0 + d).convertShape(VectorOperators.B2I, I, 0)).mul(xv));
-                        a1 = a1.add(((IntVector) ByteVector.fromArray(B, w, w1 + d).convertShape(VectorOperators.B2I, I, 0)).mul(xv));
-                        a2 = a2.add(((IntVector) ByteVector.fromArray(B, w, w2 + d).convertShape(VectorOperators.B2I, I, 0)).mul(xv));
-                        a3 = a3.add(((IntVector) ByteVector.fromArray(B, w, w3 + d).convertShape(VectorOperators.B2I, I, 0)).mul(xv));
+                    for (d = 0; d < vectorDepth; d += BN) {
+                        final ByteVector b0 = ByteVector.fromArray(B, w, w0 + d);
+                        final ByteVector b1 = ByteVector.fromArray(B, w, w1 + d);
+                        final ByteVector b2 = ByteVector.fromArray(B, w, w2 + d);
+                        final ByteVector b3 = ByteVector.fromArray(B, w, w3 + d);
+                        for (int part = 0; part < PARTS; part++) {
+                            final IntVector xv = IntVector.fromArray(I, x, d + part * N);
+                            a0 = a0.add(((IntVector) b0.convertShape(VectorOperators.B2I, I, part)).mul(xv));
+                            a1 = a1.add(((IntVector) b1.convertShape(VectorOperators.B2I, I, part)).mul(xv));
+                            a2 = a2.add(((IntVector) b2.convertShape(VectorOperators.B2I, I, part)).mul(xv));
+                            a3 = a3.add(((IntVector) b3.convertShape(VectorOperators.B2I, I, part)).mul(xv));
+                        }
                     }
                     int s0 = a0.reduceLanes(VectorOperators.ADD);
                     int s1 = a1.reduceLanes(VectorOperators.ADD);
@@ -894,8 +935,12 @@ final class VectorBackend implements Backend {
                 for (; u < units; u++) {
                     final int w0 = p.wOff + u * depth;
                     IntVector a0 = IntVector.zero(I);
-                    for (d = 0; d < vectorDepth; d += N) {
-                        a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, w0 + d).convertShape(VectorOperators.B2I, I, 0)).mul(IntVector.fromArray(I, x, d)));
+                    for (d = 0; d < vectorDepth; d += BN) {
+                        final ByteVector b0 = ByteVector.fromArray(B, w, w0 + d);
+                        for (int part = 0; part < PARTS; part++) {
+                            a0 = a0.add(((IntVector) b0.convertShape(VectorOperators.B2I, I, part))
+                                    .mul(IntVector.fromArray(I, x, d + part * N)));
+                        }
                     }
                     int s0 = a0.reduceLanes(VectorOperators.ADD);
                     for (; d < depth; d++) {
@@ -910,15 +955,15 @@ final class VectorBackend implements Backend {
 
     /**
      * Fully connected with constant weights, vectorized across units: the weights are transposed once to
-     * {@code [depth][units]} bytes, and up to 32 units (four vector accumulators) sum {@code w·x'} over the depth,
-     * each step broadcasting one input value. No horizontal reductions, and the sums come out as vectors, ready for
+     * {@code [depth][units]} bytes, and up to four vectors of units (four accumulators) sum {@code w·x'} over the
+     * depth, each step broadcasting one input value. No horizontal reductions, and the sums come out as vectors, ready for
      * the vector requantization.
      */
     private static final class FullyConnectedTransposed implements PreparedOp {
         private final FullyConnected.Plan plan;
         /** {@code [depth][stride]}: weight of unit {@code u} at depth {@code d} at {@code d·stride + u}. */
         private final byte[] weights;
-        /** Units rounded up to a whole vector; the padding units have zero weights. */
+        /** Units rounded up to a whole byte load (8); the padding units have zero weights. */
         private final int stride;
         private final int[] bias;
         private final int[] row;
@@ -926,7 +971,7 @@ final class VectorBackend implements Backend {
 
         FullyConnectedTransposed(FullyConnected.Plan plan) {
             this.plan = plan;
-            this.stride = Requant.roundUp(plan.units, N);
+            this.stride = Requant.roundUp(plan.units, BN);
             this.weights = new byte[plan.depth * stride];
             for (int u = 0; u < plan.units; u++) {
                 for (int d = 0; d < plan.depth; d++) {
@@ -951,34 +996,38 @@ final class VectorBackend implements Backend {
                 final byte[] w = weights;
                 final int s = stride;
                 int u = 0;
-                for (; u + 32 <= s; u += 32) {
+                // Vector j of a block widens part j % PARTS of the byte load at j / PARTS · 8 (the constants fold;
+                // with 4 lanes, vectors 0 and 1 share one load, which C2 loads once).
+                for (; u + 4 * N <= s; u += 4 * N) {
                     IntVector a0 = IntVector.fromArray(I, bias, u).add(zeroPointTerm);
-                    IntVector a1 = IntVector.fromArray(I, bias, u + 8).add(zeroPointTerm);
-                    IntVector a2 = IntVector.fromArray(I, bias, u + 16).add(zeroPointTerm);
-                    IntVector a3 = IntVector.fromArray(I, bias, u + 24).add(zeroPointTerm);
+                    IntVector a1 = IntVector.fromArray(I, bias, u + N).add(zeroPointTerm);
+                    IntVector a2 = IntVector.fromArray(I, bias, u + 2 * N).add(zeroPointTerm);
+                    IntVector a3 = IntVector.fromArray(I, bias, u + 3 * N).add(zeroPointTerm);
                     for (int k = 0, wi = u; k < depth; k++, wi += s) {
                         final int xk = x[k];
                         a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, wi)
                                 .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-                        a1 = a1.add(((IntVector) ByteVector.fromArray(B, w, wi + 8)
-                                .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-                        a2 = a2.add(((IntVector) ByteVector.fromArray(B, w, wi + 16)
-                                .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-                        a3 = a3.add(((IntVector) ByteVector.fromArray(B, w, wi + 24)
-                                .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
+                        a1 = a1.add(((IntVector) ByteVector.fromArray(B, w, wi + 1 / PARTS * BN)
+                                .convertShape(VectorOperators.B2I, I, 1 % PARTS)).mul(xk));
+                        a2 = a2.add(((IntVector) ByteVector.fromArray(B, w, wi + 2 / PARTS * BN)
+                                .convertShape(VectorOperators.B2I, I, 2 % PARTS)).mul(xk));
+                        a3 = a3.add(((IntVector) ByteVector.fromArray(B, w, wi + 3 / PARTS * BN)
+                                .convertShape(VectorOperators.B2I, I, 3 % PARTS)).mul(xk));
                     }
                     a0.intoArray(sums, u);
-                    a1.intoArray(sums, u + 8);
-                    a2.intoArray(sums, u + 16);
-                    a3.intoArray(sums, u + 24);
+                    a1.intoArray(sums, u + N);
+                    a2.intoArray(sums, u + 2 * N);
+                    a3.intoArray(sums, u + 3 * N);
                 }
-                for (; u < s; u += N) {
-                    IntVector a0 = IntVector.fromArray(I, bias, u).add(zeroPointTerm);
-                    for (int k = 0, wi = u; k < depth; k++, wi += s) {
-                        a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, wi)
-                                .convertShape(VectorOperators.B2I, I, 0)).mul(x[k]));
+                for (; u < s; u += BN) {
+                    for (int part = 0; part < PARTS; part++) {
+                        IntVector a0 = IntVector.fromArray(I, bias, u + part * N).add(zeroPointTerm);
+                        for (int k = 0, wi = u; k < depth; k++, wi += s) {
+                            a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, wi)
+                                    .convertShape(VectorOperators.B2I, I, part)).mul(x[k]));
+                        }
+                        a0.intoArray(sums, u + part * N);
                     }
-                    a0.intoArray(sums, u);
                 }
                 storeRow(p, b, sums);
             }
@@ -1036,7 +1085,7 @@ final class VectorBackend implements Backend {
         }
     }
 
-    /** Average pool over unpadded windows: window sums eight channels at a time. */
+    /** Average pool over unpadded windows: window sums a vector of channels at a time. */
     private static final class Pool implements PreparedOp {
         private final AveragePool2D.Plan plan;
         private final int[] sum;
@@ -1052,7 +1101,7 @@ final class VectorBackend implements Backend {
             final Window win = p.window;
             final int[] sum = this.sum;
             final int channels = win.channels;
-            final int vectorChannels = channels - channels % N;
+            final int vectorChannels = channels - channels % BN;
             final int taps = win.filterHeight * win.filterWidth;
             final int pixels = win.outPixels();
             final int[] tapOffset = win.tapOffset;
@@ -1063,12 +1112,15 @@ final class VectorBackend implements Backend {
                 for (int px = 0; px < pixels; px++, outIndex += channels) {
                     final int start = base + win.pixelBase[px];
                     int c = 0;
-                    for (; c < vectorChannels; c += N) {
-                        IntVector s = IntVector.zero(I);
-                        for (int t = 0; t < taps; t++) {
-                            s = s.add(((IntVector) ByteVector.fromArray(B, in, start + tapOffset[t] + c).convertShape(VectorOperators.B2I, I, 0)));
+                    for (; c < vectorChannels; c += BN) {
+                        for (int part = 0; part < PARTS; part++) {
+                            IntVector s = IntVector.zero(I);
+                            for (int t = 0; t < taps; t++) {
+                                s = s.add(((IntVector) ByteVector.fromArray(B, in, start + tapOffset[t] + c)
+                                        .convertShape(VectorOperators.B2I, I, part)));
+                            }
+                            s.intoArray(sum, c + part * N);
                         }
-                        s.intoArray(sum, c);
                     }
                     for (; c < channels; c++) {
                         int s = 0;
