@@ -20,8 +20,12 @@ import jdk.incubator.vector.VectorSpecies;
  * (Mixing widths inside one method made JDK 17's C2 stop intrinsifying it: a four-lane variant of the
  * requantization mixed into the 256-bit methods was tried and dropped.)
  *
- * <p>int8 data is loaded eight bytes at a time ({@link #B}, the smallest byte species) and widened into
- * {@link #PARTS} int vectors (one of 8 lanes, or two of 4), so no load reads past the data it uses.
+ * <p>A byte load reads eight int8 values ({@link #B}, the smallest byte species) and the first {@link #N} are
+ * widened to an int vector (with 4 lanes, consecutive loads overlap by half). So every loop over int8 data runs its
+ * vector steps while the load stays inside the data ({@code i + BN <= end}) and finishes with scalar steps; arrays
+ * this class owns are padded instead. (Widening both halves of one load, with {@code convertShape}'s part 1, adds
+ * a byte shuffle in JDK 17's C2: ad01's largest fully connected layer ran a third slower that way, with 16-byte
+ * vectors on x86.)
  *
  * <p>All arithmetic is on 32-bit lanes with the same wrapping as the scalar code, so the results are
  * bit-identical. Requantization widens to 64-bit lanes for the exact product; it vectorizes only with 8 int lanes
@@ -41,10 +45,8 @@ final class VectorBackend implements Backend {
     static final VectorSpecies<Long> L = BITS == 256 ? LongVector.SPECIES_512 : LongVector.SPECIES_256;
     /** Eight int8 values: what each byte load reads. */
     static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
-    /** Lanes of {@link #B}: the step of every loop over int8 data. */
+    /** Lanes of {@link #B}: the bytes each load reads, of which the first {@link #N} are used. */
     static final int BN = B.length();
-    /** Int vectors per byte load: 1 (8 lanes) or 2 (4 lanes); part {@code p} holds bytes {@code [p·N, p·N + N)}. */
-    static final int PARTS = BN / N;
     /** 1.5·2^23: added to an integer-valued float below 2^22 in magnitude, it leaves the integer in the low bits. */
     static final float MAGIC = 12582912f;
     /** The bits of {@link #MAGIC}. */
@@ -236,7 +238,6 @@ final class VectorBackend implements Backend {
             final Window win = p.window;
             final float[] src = source;
             final int rowElems = win.endCol() * win.channels;
-            final int vectorElems = rowElems - rowElems % BN;
             final int inBase = p.inOff + b * win.inImageSize();
             final int end = win.endRow();
             final int offset = p.inputOffset;
@@ -244,12 +245,10 @@ final class VectorBackend implements Backend {
                 final int from = inBase + y * win.inWidth * win.channels;
                 final int to = ((y + win.padTop) * win.srcWidth + win.padLeft) * win.channels;
                 int i = 0;
-                for (; i < vectorElems; i += BN) {
-                    final ByteVector bytes = ByteVector.fromArray(B, p.in, from + i);
-                    for (int part = 0; part < PARTS; part++) {
-                        ((FloatVector) ((IntVector) bytes.convertShape(VectorOperators.B2I, I, part)).add(offset)
-                                .convertShape(VectorOperators.I2F, F, 0)).intoArray(src, to + i + part * N);
-                    }
+                for (; i + BN <= rowElems; i += N) {
+                    ((FloatVector) ((IntVector) ByteVector.fromArray(B, p.in, from + i)
+                            .convertShape(VectorOperators.B2I, I, 0)).add(offset)
+                            .convertShape(VectorOperators.I2F, F, 0)).intoArray(src, to + i);
                 }
                 for (; i < rowElems; i++) {
                     src[to + i] = p.in[from + i] + offset;
@@ -635,19 +634,14 @@ final class VectorBackend implements Backend {
      */
     static void fill(Window win, byte[] in, int inOff, int b, int offset, int[] src) {
         final int rowElems = win.endCol() * win.channels;
-        final int vectorElems = rowElems - rowElems % BN;
         final int inBase = inOff + b * win.inImageSize();
         final int end = win.endRow();
         for (int y = 0; y < end; y++) {
             final int from = inBase + y * win.inWidth * win.channels;
             final int to = ((y + win.padTop) * win.srcWidth + win.padLeft) * win.channels;
             int i = 0;
-            for (; i < vectorElems; i += BN) {
-                final ByteVector bytes = ByteVector.fromArray(B, in, from + i);
-                for (int part = 0; part < PARTS; part++) {
-                    ((IntVector) bytes.convertShape(VectorOperators.B2I, I, part)).add(offset)
-                            .intoArray(src, to + i + part * N);
-                }
+            for (; i + BN <= rowElems; i += N) {
+                ((IntVector) ByteVector.fromArray(B, in, from + i).convertShape(VectorOperators.B2I, I, 0)).add(offset).intoArray(src, to + i);
             }
             for (; i < rowElems; i++) {
                 src[to + i] = in[from + i] + offset;
@@ -831,15 +825,10 @@ final class VectorBackend implements Backend {
      */
     static int widenRow(FullyConnected.Plan p, int b, int[] x) {
         final int depth = p.depth;
-        final int vectorDepth = depth - depth % BN;
         final int inBase = p.inOff + b * depth;
         int d = 0;
-        for (; d < vectorDepth; d += BN) {
-            final ByteVector bytes = ByteVector.fromArray(B, p.in, inBase + d);
-            for (int part = 0; part < PARTS; part++) {
-                ((IntVector) bytes.convertShape(VectorOperators.B2I, I, part)).add(p.inputOffset)
-                        .intoArray(x, d + part * N);
-            }
+        for (; d + BN <= depth; d += N) {
+            ((IntVector) ByteVector.fromArray(B, p.in, inBase + d).convertShape(VectorOperators.B2I, I, 0)).add(p.inputOffset).intoArray(x, d);
         }
         for (; d < depth; d++) {
             x[d] = p.in[inBase + d] + p.inputOffset;
@@ -889,7 +878,6 @@ final class VectorBackend implements Backend {
             final int[] sums = this.sums;
             final byte[] w = p.w;
             final int depth = p.depth;
-            final int vectorDepth = depth - depth % BN;
             final int units = p.units;
             for (int b = 0; b < p.batches; b++) {
                 final int zeroPointTerm = widenRow(p, b, x);
@@ -904,18 +892,12 @@ final class VectorBackend implements Backend {
                     IntVector a1 = a0;
                     IntVector a2 = a0;
                     IntVector a3 = a0;
-                    for (d = 0; d < vectorDepth; d += BN) {
-                        final ByteVector b0 = ByteVector.fromArray(B, w, w0 + d);
-                        final ByteVector b1 = ByteVector.fromArray(B, w, w1 + d);
-                        final ByteVector b2 = ByteVector.fromArray(B, w, w2 + d);
-                        final ByteVector b3 = ByteVector.fromArray(B, w, w3 + d);
-                        for (int part = 0; part < PARTS; part++) {
-                            final IntVector xv = IntVector.fromArray(I, x, d + part * N);
-                            a0 = a0.add(((IntVector) b0.convertShape(VectorOperators.B2I, I, part)).mul(xv));
-                            a1 = a1.add(((IntVector) b1.convertShape(VectorOperators.B2I, I, part)).mul(xv));
-                            a2 = a2.add(((IntVector) b2.convertShape(VectorOperators.B2I, I, part)).mul(xv));
-                            a3 = a3.add(((IntVector) b3.convertShape(VectorOperators.B2I, I, part)).mul(xv));
-                        }
+                    for (d = 0; d + BN <= depth; d += N) {
+                        final IntVector xv = IntVector.fromArray(I, x, d);
+                        a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, w0 + d).convertShape(VectorOperators.B2I, I, 0)).mul(xv));
+                        a1 = a1.add(((IntVector) ByteVector.fromArray(B, w, w1 + d).convertShape(VectorOperators.B2I, I, 0)).mul(xv));
+                        a2 = a2.add(((IntVector) ByteVector.fromArray(B, w, w2 + d).convertShape(VectorOperators.B2I, I, 0)).mul(xv));
+                        a3 = a3.add(((IntVector) ByteVector.fromArray(B, w, w3 + d).convertShape(VectorOperators.B2I, I, 0)).mul(xv));
                     }
                     int s0 = a0.reduceLanes(VectorOperators.ADD);
                     int s1 = a1.reduceLanes(VectorOperators.ADD);
@@ -935,12 +917,8 @@ final class VectorBackend implements Backend {
                 for (; u < units; u++) {
                     final int w0 = p.wOff + u * depth;
                     IntVector a0 = IntVector.zero(I);
-                    for (d = 0; d < vectorDepth; d += BN) {
-                        final ByteVector b0 = ByteVector.fromArray(B, w, w0 + d);
-                        for (int part = 0; part < PARTS; part++) {
-                            a0 = a0.add(((IntVector) b0.convertShape(VectorOperators.B2I, I, part))
-                                    .mul(IntVector.fromArray(I, x, d + part * N)));
-                        }
+                    for (d = 0; d + BN <= depth; d += N) {
+                        a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, w0 + d).convertShape(VectorOperators.B2I, I, 0)).mul(IntVector.fromArray(I, x, d)));
                     }
                     int s0 = a0.reduceLanes(VectorOperators.ADD);
                     for (; d < depth; d++) {
@@ -963,7 +941,7 @@ final class VectorBackend implements Backend {
         private final FullyConnected.Plan plan;
         /** {@code [depth][stride]}: weight of unit {@code u} at depth {@code d} at {@code d·stride + u}. */
         private final byte[] weights;
-        /** Units rounded up to a whole byte load (8); the padding units have zero weights. */
+        /** Units rounded up to a whole vector; the padding units have zero weights. */
         private final int stride;
         private final int[] bias;
         private final int[] row;
@@ -971,8 +949,9 @@ final class VectorBackend implements Backend {
 
         FullyConnectedTransposed(FullyConnected.Plan plan) {
             this.plan = plan;
-            this.stride = Requant.roundUp(plan.units, BN);
-            this.weights = new byte[plan.depth * stride];
+            this.stride = Requant.roundUp(plan.units, N);
+            // Padded so that the last row's last byte load (BN bytes, of which N are used) stays inside.
+            this.weights = new byte[plan.depth * stride + BN - N];
             for (int u = 0; u < plan.units; u++) {
                 for (int d = 0; d < plan.depth; d++) {
                     weights[d * stride + u] = plan.w[plan.wOff + u * plan.depth + d];
@@ -996,8 +975,6 @@ final class VectorBackend implements Backend {
                 final byte[] w = weights;
                 final int s = stride;
                 int u = 0;
-                // Vector j of a block widens part j % PARTS of the byte load at j / PARTS · 8 (the constants fold;
-                // with 4 lanes, vectors 0 and 1 share one load, which C2 loads once).
                 for (; u + 4 * N <= s; u += 4 * N) {
                     IntVector a0 = IntVector.fromArray(I, bias, u).add(zeroPointTerm);
                     IntVector a1 = IntVector.fromArray(I, bias, u + N).add(zeroPointTerm);
@@ -1007,27 +984,25 @@ final class VectorBackend implements Backend {
                         final int xk = x[k];
                         a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, wi)
                                 .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-                        a1 = a1.add(((IntVector) ByteVector.fromArray(B, w, wi + 1 / PARTS * BN)
-                                .convertShape(VectorOperators.B2I, I, 1 % PARTS)).mul(xk));
-                        a2 = a2.add(((IntVector) ByteVector.fromArray(B, w, wi + 2 / PARTS * BN)
-                                .convertShape(VectorOperators.B2I, I, 2 % PARTS)).mul(xk));
-                        a3 = a3.add(((IntVector) ByteVector.fromArray(B, w, wi + 3 / PARTS * BN)
-                                .convertShape(VectorOperators.B2I, I, 3 % PARTS)).mul(xk));
+                        a1 = a1.add(((IntVector) ByteVector.fromArray(B, w, wi + N)
+                                .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
+                        a2 = a2.add(((IntVector) ByteVector.fromArray(B, w, wi + 2 * N)
+                                .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
+                        a3 = a3.add(((IntVector) ByteVector.fromArray(B, w, wi + 3 * N)
+                                .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
                     }
                     a0.intoArray(sums, u);
                     a1.intoArray(sums, u + N);
                     a2.intoArray(sums, u + 2 * N);
                     a3.intoArray(sums, u + 3 * N);
                 }
-                for (; u < s; u += BN) {
-                    for (int part = 0; part < PARTS; part++) {
-                        IntVector a0 = IntVector.fromArray(I, bias, u + part * N).add(zeroPointTerm);
-                        for (int k = 0, wi = u; k < depth; k++, wi += s) {
-                            a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, wi)
-                                    .convertShape(VectorOperators.B2I, I, part)).mul(x[k]));
-                        }
-                        a0.intoArray(sums, u + part * N);
+                for (; u < s; u += N) {
+                    IntVector a0 = IntVector.fromArray(I, bias, u).add(zeroPointTerm);
+                    for (int k = 0, wi = u; k < depth; k++, wi += s) {
+                        a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, wi)
+                                .convertShape(VectorOperators.B2I, I, 0)).mul(x[k]));
                     }
+                    a0.intoArray(sums, u);
                 }
                 storeRow(p, b, sums);
             }
@@ -1101,7 +1076,6 @@ final class VectorBackend implements Backend {
             final Window win = p.window;
             final int[] sum = this.sum;
             final int channels = win.channels;
-            final int vectorChannels = channels - channels % BN;
             final int taps = win.filterHeight * win.filterWidth;
             final int pixels = win.outPixels();
             final int[] tapOffset = win.tapOffset;
@@ -1112,15 +1086,12 @@ final class VectorBackend implements Backend {
                 for (int px = 0; px < pixels; px++, outIndex += channels) {
                     final int start = base + win.pixelBase[px];
                     int c = 0;
-                    for (; c < vectorChannels; c += BN) {
-                        for (int part = 0; part < PARTS; part++) {
-                            IntVector s = IntVector.zero(I);
-                            for (int t = 0; t < taps; t++) {
-                                s = s.add(((IntVector) ByteVector.fromArray(B, in, start + tapOffset[t] + c)
-                                        .convertShape(VectorOperators.B2I, I, part)));
-                            }
-                            s.intoArray(sum, c + part * N);
+                    for (; c + BN <= channels; c += N) {
+                        IntVector s = IntVector.zero(I);
+                        for (int t = 0; t < taps; t++) {
+                            s = s.add(((IntVector) ByteVector.fromArray(B, in, start + tapOffset[t] + c).convertShape(VectorOperators.B2I, I, 0)));
                         }
+                        s.intoArray(sum, c);
                     }
                     for (; c < channels; c++) {
                         int s = 0;
