@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A byte load reads eight int8 values ({@link #B}, the smallest byte species) and the first {@link #N} are
  * widened to an int vector (with 4 lanes, consecutive loads overlap by half). So every loop over int8 data runs its
- * vector steps while the load stays inside the data ({@code i + BN <= end}) and finishes with scalar steps; arrays
+ * vector steps while the load stays inside the data ({@link #vectorEnd}) and finishes with scalar steps; arrays
  * this class owns are padded instead. (Widening both halves of one load, with {@code convertShape}'s part 1, adds
  * a byte shuffle in JDK 17's C2: ad01's largest fully connected layer ran a third slower that way, with 16-byte
  * vectors on x86.)
@@ -58,6 +58,15 @@ final class VectorBackend implements Backend {
     static final boolean VECTOR_REQUANT = N == BN && LongVector.SPECIES_PREFERRED.vectorBitSize() >= L.vectorBitSize();
 
     private final ScalarBackend scalar = new ScalarBackend();
+
+    /**
+     * Where the vector steps of a loop over {@code n} int8 values end: a step at {@code i < vectorEnd(n)} loads
+     * {@link #BN} bytes from {@code i}, all inside the data. (As a precomputed limit, not {@code i + BN <= n}, so
+     * that C2 sees a counted loop.)
+     */
+    static int vectorEnd(int n) {
+        return n - BN + 1;
+    }
 
     /** True when this JVM and CPU run the vector loops natively (at least 128-bit int vectors). */
     static boolean supported() {
@@ -238,6 +247,7 @@ final class VectorBackend implements Backend {
             final Window win = p.window;
             final float[] src = source;
             final int rowElems = win.endCol() * win.channels;
+            final int vectorElems = vectorEnd(rowElems);
             final int inBase = p.inOff + b * win.inImageSize();
             final int end = win.endRow();
             final int offset = p.inputOffset;
@@ -245,7 +255,7 @@ final class VectorBackend implements Backend {
                 final int from = inBase + y * win.inWidth * win.channels;
                 final int to = ((y + win.padTop) * win.srcWidth + win.padLeft) * win.channels;
                 int i = 0;
-                for (; i + BN <= rowElems; i += N) {
+                for (; i < vectorElems; i += N) {
                     ((FloatVector) ((IntVector) ByteVector.fromArray(B, p.in, from + i)
                             .convertShape(VectorOperators.B2I, I, 0)).add(offset)
                             .convertShape(VectorOperators.I2F, F, 0)).intoArray(src, to + i);
@@ -634,13 +644,14 @@ final class VectorBackend implements Backend {
      */
     static void fill(Window win, byte[] in, int inOff, int b, int offset, int[] src) {
         final int rowElems = win.endCol() * win.channels;
+        final int vectorElems = vectorEnd(rowElems);
         final int inBase = inOff + b * win.inImageSize();
         final int end = win.endRow();
         for (int y = 0; y < end; y++) {
             final int from = inBase + y * win.inWidth * win.channels;
             final int to = ((y + win.padTop) * win.srcWidth + win.padLeft) * win.channels;
             int i = 0;
-            for (; i + BN <= rowElems; i += N) {
+            for (; i < vectorElems; i += N) {
                 ((IntVector) ByteVector.fromArray(B, in, from + i).convertShape(VectorOperators.B2I, I, 0)).add(offset).intoArray(src, to + i);
             }
             for (; i < rowElems; i++) {
@@ -825,9 +836,10 @@ final class VectorBackend implements Backend {
      */
     static int widenRow(FullyConnected.Plan p, int b, int[] x) {
         final int depth = p.depth;
+        final int vectorDepth = vectorEnd(depth);
         final int inBase = p.inOff + b * depth;
         int d = 0;
-        for (; d + BN <= depth; d += N) {
+        for (; d < vectorDepth; d += N) {
             ((IntVector) ByteVector.fromArray(B, p.in, inBase + d).convertShape(VectorOperators.B2I, I, 0)).add(p.inputOffset).intoArray(x, d);
         }
         for (; d < depth; d++) {
@@ -878,6 +890,7 @@ final class VectorBackend implements Backend {
             final int[] sums = this.sums;
             final byte[] w = p.w;
             final int depth = p.depth;
+            final int vectorDepth = vectorEnd(depth);
             final int units = p.units;
             for (int b = 0; b < p.batches; b++) {
                 final int zeroPointTerm = widenRow(p, b, x);
@@ -892,7 +905,7 @@ final class VectorBackend implements Backend {
                     IntVector a1 = a0;
                     IntVector a2 = a0;
                     IntVector a3 = a0;
-                    for (d = 0; d + BN <= depth; d += N) {
+                    for (d = 0; d < vectorDepth; d += N) {
                         final IntVector xv = IntVector.fromArray(I, x, d);
                         a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, w0 + d).convertShape(VectorOperators.B2I, I, 0)).mul(xv));
                         a1 = a1.add(((IntVector) ByteVector.fromArray(B, w, w1 + d).convertShape(VectorOperators.B2I, I, 0)).mul(xv));
@@ -917,7 +930,7 @@ final class VectorBackend implements Backend {
                 for (; u < units; u++) {
                     final int w0 = p.wOff + u * depth;
                     IntVector a0 = IntVector.zero(I);
-                    for (d = 0; d + BN <= depth; d += N) {
+                    for (d = 0; d < vectorDepth; d += N) {
                         a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, w0 + d).convertShape(VectorOperators.B2I, I, 0)).mul(IntVector.fromArray(I, x, d)));
                     }
                     int s0 = a0.reduceLanes(VectorOperators.ADD);
@@ -1076,6 +1089,7 @@ final class VectorBackend implements Backend {
             final Window win = p.window;
             final int[] sum = this.sum;
             final int channels = win.channels;
+            final int vectorChannels = vectorEnd(channels);
             final int taps = win.filterHeight * win.filterWidth;
             final int pixels = win.outPixels();
             final int[] tapOffset = win.tapOffset;
@@ -1086,7 +1100,7 @@ final class VectorBackend implements Backend {
                 for (int px = 0; px < pixels; px++, outIndex += channels) {
                     final int start = base + win.pixelBase[px];
                     int c = 0;
-                    for (; c + BN <= channels; c += N) {
+                    for (; c < vectorChannels; c += N) {
                         IntVector s = IntVector.zero(I);
                         for (int t = 0; t < taps; t++) {
                             s = s.add(((IntVector) ByteVector.fromArray(B, in, start + tapOffset[t] + c).convertShape(VectorOperators.B2I, I, 0)));
