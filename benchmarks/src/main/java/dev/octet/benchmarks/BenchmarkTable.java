@@ -55,8 +55,7 @@ public final class BenchmarkTable {
         boolean octetOnly = list.contains("--octet-only");
         boolean mean = list.contains("--mean");
         boolean gc = list.contains("--gc");
-        int w = list.indexOf("--warmup");
-        Integer warmups = w >= 0 && w + 1 < args.length ? Integer.valueOf(args[w + 1]) : null;
+        Integer warmups = warmups(args);
         int k = list.indexOf("--kernels");
         String[] kernels = k >= 0 && k + 1 < args.length ? args[k + 1].split(",") : KERNELS.toArray(new String[0]);
         Map<String, Double> allocated = new LinkedHashMap<>();
@@ -92,9 +91,20 @@ public final class BenchmarkTable {
                         bytes(allocated.get(m.name())));
             }
         }
+        printJvm();
+    }
+
+    /** The line under each table that says which JVM and machine measured it. */
+    static void printJvm() {
         System.out.printf("%nJVM %s (%s), %d cores available, os %s %s%n", System.getProperty("java.vm.version"),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"));
+    }
+
+    /** The {@code --warmup N} argument, or null. */
+    static Integer warmups(String[] args) {
+        int w = Arrays.asList(args).indexOf("--warmup");
+        return w >= 0 && w + 1 < args.length ? Integer.valueOf(args[w + 1]) : null;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.octet.benchmarks;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,10 +22,8 @@ public final class VectorWidthTable {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> list = Arrays.asList(args);
-        boolean quick = list.contains("--quick");
-        int w = list.indexOf("--warmup");
-        Integer warmups = w >= 0 && w + 1 < args.length ? Integer.valueOf(args[w + 1]) : null;
+        boolean quick = Arrays.asList(args).contains("--quick");
+        Integer warmups = BenchmarkTable.warmups(args);
         String[] kernels = {"scalar", "vector"};
         Map<String, Double> wide = BenchmarkTable.run(OctetInvokeBenchmark.class, quick, false, kernels, null,
                 warmups, "-Doctet.bench.vectorBits=256");
@@ -47,8 +44,6 @@ public final class VectorWidthTable {
                     BenchmarkTable.fmt(vector), BenchmarkTable.fmt(scalar16), BenchmarkTable.fmt(vector128),
                     BenchmarkTable.ratio(scalar16, vector128), BenchmarkTable.ratio(vector128, vector));
         }
-        System.out.printf("%nJVM %s (%s), %d cores available, os %s %s%n", System.getProperty("java.vm.version"),
-                System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"), System.getProperty("os.arch"));
+        BenchmarkTable.printJvm();
     }
 }
