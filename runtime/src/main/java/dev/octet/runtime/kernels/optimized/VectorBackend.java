@@ -28,8 +28,11 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors on x86.)
  *
  * <p>All arithmetic is on 32-bit lanes with the same wrapping as the scalar code, so the results are
- * bit-identical. Requantization widens to 64-bit lanes for the exact product; it vectorizes only with 8 int lanes
- * and native 512-bit long vectors (AVX-512), elsewhere it runs scalar ({@link #VECTOR_REQUANT}).
+ * bit-identical. The requantization's exact 64-bit product uses 64-bit lanes where 512-bit long vectors are native
+ * (AVX-512, {@link #LONG_PRODUCT}) and 16-bit halves in 32-bit lanes elsewhere ({@link Requant#highMul}). Its
+ * narrowed result is one 8-byte vector; with 4 lanes only its first 4 bytes are results, and the store of all 8
+ * relies on the channel blocks running upwards: the next block overwrites the other 4. The last block of a row,
+ * whose store would leave the row, stores its 4 bytes one by one ({@link #spills}).
  *
  * <p>Every vector stays inside one method (or a small helper the JIT inlines), so none is ever boxed:
  * {@code invoke()} allocates nothing once compiled.
@@ -52,10 +55,10 @@ final class VectorBackend implements Backend {
     /** The bits of {@link #MAGIC}. */
     static final int MAGIC_BITS = 0x4B400000;
     /**
-     * Whether the requantization vectorizes: 512-bit long vectors are native, so the 64-bit product does, and the
-     * int vectors have 8 lanes, so narrowing them fills one byte vector exactly (its store writes all 8 bytes).
+     * Whether the requantization's 64-bit product runs on 64-bit lanes: with 8 int lanes and native 512-bit long
+     * vectors (AVX-512). Elsewhere it is computed from 16-bit halves, and ADD runs the scalar kernel.
      */
-    static final boolean VECTOR_REQUANT = N == BN && LongVector.SPECIES_PREFERRED.vectorBitSize() >= L.vectorBitSize();
+    static final boolean LONG_PRODUCT = N == BN && LongVector.SPECIES_PREFERRED.vectorBitSize() >= L.vectorBitSize();
 
     private final ScalarBackend scalar = new ScalarBackend();
 
@@ -66,6 +69,14 @@ final class VectorBackend implements Backend {
      */
     static int vectorEnd(int n) {
         return n - BN + 1;
+    }
+
+    /**
+     * Whether the requantized block of channels {@code [c, c + N)} of a row of {@code n} must be stored byte by byte:
+     * with 4 lanes, when the 8-byte store would leave the row. Never with 8 lanes (folds to false).
+     */
+    static boolean spills(int c, int n) {
+        return N < BN && c + BN > n;
     }
 
     /** True when this JVM and CPU run the vector loops natively (at least 128-bit int vectors). */
@@ -100,7 +111,7 @@ final class VectorBackend implements Backend {
 
     @Override
     public PreparedOp add(Add.Plan plan) {
-        return VECTOR_REQUANT ? new AddOp(plan) : scalar.add(plan);
+        return LONG_PRODUCT ? new AddOp(plan) : scalar.add(plan);
     }
 
     @Override
@@ -120,30 +131,54 @@ final class VectorBackend implements Backend {
      */
     static void requantTile(int[] acc, int accOff, int rows, int stride, Requant rq, int n, byte[] out, int outOff) {
         int c = 0;
-        if (VECTOR_REQUANT) {
-            final IntVector zp = IntVector.broadcast(I, rq.outputZeroPoint);
-            final IntVector lo = IntVector.broadcast(I, rq.actMin);
-            final IntVector hi = IntVector.broadcast(I, rq.actMax);
-            for (; c + N <= n; c += N) {
-                final LongVector mult = LongVector.fromArray(L, rq.multiplier, c);
-                final IntVector ls = IntVector.fromArray(I, rq.leftShift, c);
-                final IntVector rs = IntVector.fromArray(I, rq.rightShift, c);
-                final IntVector mask = IntVector.fromArray(I, rq.remainderMask, c);
-                final IntVector thr = IntVector.fromArray(I, rq.threshold, c);
-                for (int r = 0; r < rows; r++) {
-                    // Requant#multiplyByQuantizedMultiplier on eight lanes: the shifted accumulator widened to
-                    // 64-bit lanes, multiplied, nudged and shifted (the low 32 bits of the logical shift equal those
-                    // of the arithmetic one, as the true result fits in 32 bits), then the rounding right shift.
-                    final IntVector a = IntVector.fromArray(I, acc, accOff + r * stride + c)
-                            .lanewise(VectorOperators.LSHL, ls);
-                    final LongVector product = ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult)
-                            .add(1L << 30);
-                    final IntVector t = (IntVector) product.lanewise(VectorOperators.LSHR, 31)
-                            .convertShape(VectorOperators.L2I, I, 0);
-                    final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
-                            .lanewise(VectorOperators.LSHR, 31);
-                    final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
-                    ((ByteVector) v.convertShape(VectorOperators.I2B, B, 0)).intoArray(out, outOff + r * n + c);
+        final IntVector zp = IntVector.broadcast(I, rq.outputZeroPoint);
+        final IntVector lo = IntVector.broadcast(I, rq.actMin);
+        final IntVector hi = IntVector.broadcast(I, rq.actMax);
+        for (; c + N <= n; c += N) {
+            final boolean spills = spills(c, n);
+            // Only one of the two product forms is used (LONG_PRODUCT folds), so no unused vector is ever boxed.
+            final LongVector mult = LONG_PRODUCT ? LongVector.fromArray(L, rq.multiplier, c) : null;
+            final IntVector mh = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierHigh, c);
+            final IntVector ml = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierLow, c);
+            final IntVector ls = IntVector.fromArray(I, rq.leftShift, c);
+            final IntVector rs = IntVector.fromArray(I, rq.rightShift, c);
+            final IntVector mask = IntVector.fromArray(I, rq.remainderMask, c);
+            final IntVector thr = IntVector.fromArray(I, rq.threshold, c);
+            for (int r = 0; r < rows; r++) {
+                // Requant#multiplyByQuantizedMultiplier on N lanes: the shifted accumulator times the multiplier,
+                // nudged and shifted, then the rounding right shift.
+                final IntVector a = IntVector.fromArray(I, acc, accOff + r * stride + c)
+                        .lanewise(VectorOperators.LSHL, ls);
+                final IntVector t;
+                if (LONG_PRODUCT) {
+                    // On 64-bit lanes (the low 32 bits of the logical shift equal those of the arithmetic one, as
+                    // the true result fits in 32 bits).
+                    t = (IntVector) ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult).add(1L << 30)
+                            .lanewise(VectorOperators.LSHR, 31).convertShape(VectorOperators.L2I, I, 0);
+                } else {
+                    // Requant#highMul: from 16-bit halves, in 32-bit lanes.
+                    final IntVector ah = a.lanewise(VectorOperators.ASHR, 16);
+                    final IntVector al = a.and(0xFFFF);
+                    final IntVector mid1 = ah.mul(ml);
+                    final IntVector mid2 = al.mul(mh);
+                    final IntVector s = mid1.and(0xFFFF).add(mid2.and(0xFFFF))
+                            .add(al.mul(ml).lanewise(VectorOperators.LSHR, 16)).add(1 << 14);
+                    t = ah.mul(mh).add(mid1.lanewise(VectorOperators.ASHR, 16))
+                            .add(mid2.lanewise(VectorOperators.ASHR, 16)).lanewise(VectorOperators.LSHL, 1)
+                            .add(s.lanewise(VectorOperators.LSHR, 15));
+                }
+                final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
+                        .lanewise(VectorOperators.LSHR, 31);
+                final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
+                final ByteVector bytes = (ByteVector) v.convertShape(VectorOperators.I2B, B, 0);
+                final int o = outOff + r * n + c;
+                if (spills) { // only with 4 lanes: the four bytes one by one (constant lanes, no loop, or C2 boxes)
+                    out[o] = bytes.lane(0);
+                    out[o + 1] = bytes.lane(1);
+                    out[o + 2] = bytes.lane(2);
+                    out[o + 3] = bytes.lane(3);
+                } else {
+                    bytes.intoArray(out, o);
                 }
             }
         }
@@ -668,8 +703,6 @@ final class VectorBackend implements Backend {
     private static final class Depthwise implements PreparedOp {
         private final DepthwiseConv2D.Plan plan;
         private final int[] source;
-        /** Scratch for scalar requantization when 64-bit lanes are not native. */
-        private final int[] lanes = new int[N];
 
         Depthwise(DepthwiseConv2D.Plan plan) {
             this.plan = plan;
@@ -680,20 +713,22 @@ final class VectorBackend implements Backend {
         public void invoke() {
             final DepthwiseConv2D.Plan p = this.plan;
             final Window win = p.window;
+            // Blocks in ascending order, each storing 8 bytes per pixel: see the class comment.
             final int vectorChannels = p.channels - p.channels % N;
             for (int b = 0; b < win.batches; b++) {
                 fill(win, p.in, p.inOff, b, p.inputOffset, source);
                 final int outBase = p.outOff + b * win.outPixels() * p.channels;
+                int c = 0;
                 if (win.filterHeight == 3 && win.filterWidth == 3) {
-                    for (int c = 0; c < vectorChannels; c += N) {
+                    for (; c < vectorChannels; c += N) {
                         block3x3(c, outBase);
                     }
                 } else {
-                    for (int c = 0; c < vectorChannels; c += N) {
+                    for (; c < vectorChannels; c += N) {
                         blockAnyFilter(c, outBase);
                     }
                 }
-                for (int c = vectorChannels; c < p.channels; c++) {
+                for (; c < p.channels; c++) {
                     channelScalar(c, outBase);
                 }
             }
@@ -722,8 +757,10 @@ final class VectorBackend implements Backend {
             final IntVector w7 = IntVector.fromArray(I, w, 7 * ws + c);
             final IntVector w8 = IntVector.fromArray(I, w, 8 * ws + c);
             final IntVector bias = IntVector.fromArray(I, p.bias, c);
-            // Without native 512-bit long vectors this stays null (unused), so no long vector is ever boxed.
-            final LongVector mult = VECTOR_REQUANT ? LongVector.fromArray(L, rq.multiplier, c) : null;
+            // Only one of the two product forms is used (LONG_PRODUCT folds), so no unused vector is ever boxed.
+            final LongVector mult = LONG_PRODUCT ? LongVector.fromArray(L, rq.multiplier, c) : null;
+            final IntVector mh = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierHigh, c);
+            final IntVector ml = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierLow, c);
             final IntVector ls = IntVector.fromArray(I, rq.leftShift, c);
             final IntVector rs = IntVector.fromArray(I, rq.rightShift, c);
             final IntVector mask = IntVector.fromArray(I, rq.remainderMask, c);
@@ -731,6 +768,7 @@ final class VectorBackend implements Backend {
             final IntVector zp = IntVector.broadcast(I, rq.outputZeroPoint);
             final IntVector lo = IntVector.broadcast(I, rq.actMin);
             final IntVector hi = IntVector.broadcast(I, rq.actMax);
+            final boolean spills = spills(c, p.channels);
             final byte[] out = p.out;
             for (int px = 0, o = outBase + c; px < pixels; px++, o += channels) {
                 final int r0 = pixelBase[px] + c;
@@ -745,22 +783,34 @@ final class VectorBackend implements Backend {
                 acc = acc.add(IntVector.fromArray(I, src, r2).mul(w6))
                         .add(IntVector.fromArray(I, src, r2 + col).mul(w7))
                         .add(IntVector.fromArray(I, src, r2 + 2 * col).mul(w8));
-                if (VECTOR_REQUANT) {
-                    // Requantization as in requantTile, with this block's parameters held in registers.
-                    final IntVector a = acc.lanewise(VectorOperators.LSHL, ls);
-                    final LongVector product = ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult)
-                            .add(1L << 30);
-                    final IntVector t = (IntVector) product.lanewise(VectorOperators.LSHR, 31)
-                            .convertShape(VectorOperators.L2I, I, 0);
-                    final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
-                            .lanewise(VectorOperators.LSHR, 31);
-                    final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
-                    ((ByteVector) v.convertShape(VectorOperators.I2B, B, 0)).intoArray(out, o);
+                // Requantization as in requantTile, with this block's parameters held in registers.
+                final IntVector a = acc.lanewise(VectorOperators.LSHL, ls);
+                final IntVector t;
+                if (LONG_PRODUCT) {
+                    t = (IntVector) ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult).add(1L << 30)
+                            .lanewise(VectorOperators.LSHR, 31).convertShape(VectorOperators.L2I, I, 0);
                 } else {
-                    acc.intoArray(lanes, 0);
-                    for (int j = 0; j < N; j++) {
-                        out[o + j] = (byte) rq.output(lanes[j], c + j);
-                    }
+                    final IntVector ah = a.lanewise(VectorOperators.ASHR, 16);
+                    final IntVector al = a.and(0xFFFF);
+                    final IntVector mid1 = ah.mul(ml);
+                    final IntVector mid2 = al.mul(mh);
+                    final IntVector s = mid1.and(0xFFFF).add(mid2.and(0xFFFF))
+                            .add(al.mul(ml).lanewise(VectorOperators.LSHR, 16)).add(1 << 14);
+                    t = ah.mul(mh).add(mid1.lanewise(VectorOperators.ASHR, 16))
+                            .add(mid2.lanewise(VectorOperators.ASHR, 16)).lanewise(VectorOperators.LSHL, 1)
+                            .add(s.lanewise(VectorOperators.LSHR, 15));
+                }
+                final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
+                        .lanewise(VectorOperators.LSHR, 31);
+                final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
+                final ByteVector bytes = (ByteVector) v.convertShape(VectorOperators.I2B, B, 0);
+                if (spills) { // only with 4 lanes: the four bytes one by one (constant lanes, no loop, or C2 boxes)
+                    out[o] = bytes.lane(0);
+                    out[o + 1] = bytes.lane(1);
+                    out[o + 2] = bytes.lane(2);
+                    out[o + 3] = bytes.lane(3);
+                } else {
+                    bytes.intoArray(out, o);
                 }
             }
         }
@@ -776,8 +826,10 @@ final class VectorBackend implements Backend {
             final int taps = p.taps;
             final Requant rq = p.requant;
             final IntVector bias = IntVector.fromArray(I, p.bias, c);
-            // Without native 512-bit long vectors this stays null (unused), so no long vector is ever boxed.
-            final LongVector mult = VECTOR_REQUANT ? LongVector.fromArray(L, rq.multiplier, c) : null;
+            // Only one of the two product forms is used (LONG_PRODUCT folds), so no unused vector is ever boxed.
+            final LongVector mult = LONG_PRODUCT ? LongVector.fromArray(L, rq.multiplier, c) : null;
+            final IntVector mh = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierHigh, c);
+            final IntVector ml = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierLow, c);
             final IntVector ls = IntVector.fromArray(I, rq.leftShift, c);
             final IntVector rs = IntVector.fromArray(I, rq.rightShift, c);
             final IntVector mask = IntVector.fromArray(I, rq.remainderMask, c);
@@ -785,6 +837,7 @@ final class VectorBackend implements Backend {
             final IntVector zp = IntVector.broadcast(I, rq.outputZeroPoint);
             final IntVector lo = IntVector.broadcast(I, rq.actMin);
             final IntVector hi = IntVector.broadcast(I, rq.actMax);
+            final boolean spills = spills(c, p.channels);
             final byte[] out = p.out;
             for (int px = 0, o = outBase + c; px < pixels; px++, o += p.channels) {
                 final int start = pixelBase[px] + c;
@@ -792,22 +845,34 @@ final class VectorBackend implements Backend {
                 for (int t = 0, wt = c; t < taps; t++, wt += ws) {
                     acc = acc.add(IntVector.fromArray(I, src, start + tapOffset[t]).mul(IntVector.fromArray(I, w, wt)));
                 }
-                if (VECTOR_REQUANT) {
-                    // Requantization as in requantTile, with this block's parameters held in registers.
-                    final IntVector a = acc.lanewise(VectorOperators.LSHL, ls);
-                    final LongVector product = ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult)
-                            .add(1L << 30);
-                    final IntVector t = (IntVector) product.lanewise(VectorOperators.LSHR, 31)
-                            .convertShape(VectorOperators.L2I, I, 0);
-                    final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
-                            .lanewise(VectorOperators.LSHR, 31);
-                    final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
-                    ((ByteVector) v.convertShape(VectorOperators.I2B, B, 0)).intoArray(out, o);
+                // Requantization as in requantTile, with this block's parameters held in registers.
+                final IntVector a = acc.lanewise(VectorOperators.LSHL, ls);
+                final IntVector t;
+                if (LONG_PRODUCT) {
+                    t = (IntVector) ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult).add(1L << 30)
+                            .lanewise(VectorOperators.LSHR, 31).convertShape(VectorOperators.L2I, I, 0);
                 } else {
-                    acc.intoArray(lanes, 0);
-                    for (int j = 0; j < N; j++) {
-                        out[o + j] = (byte) rq.output(lanes[j], c + j);
-                    }
+                    final IntVector ah = a.lanewise(VectorOperators.ASHR, 16);
+                    final IntVector al = a.and(0xFFFF);
+                    final IntVector mid1 = ah.mul(ml);
+                    final IntVector mid2 = al.mul(mh);
+                    final IntVector s = mid1.and(0xFFFF).add(mid2.and(0xFFFF))
+                            .add(al.mul(ml).lanewise(VectorOperators.LSHR, 16)).add(1 << 14);
+                    t = ah.mul(mh).add(mid1.lanewise(VectorOperators.ASHR, 16))
+                            .add(mid2.lanewise(VectorOperators.ASHR, 16)).lanewise(VectorOperators.LSHL, 1)
+                            .add(s.lanewise(VectorOperators.LSHR, 15));
+                }
+                final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
+                        .lanewise(VectorOperators.LSHR, 31);
+                final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
+                final ByteVector bytes = (ByteVector) v.convertShape(VectorOperators.I2B, B, 0);
+                if (spills) { // only with 4 lanes: the four bytes one by one (constant lanes, no loop, or C2 boxes)
+                    out[o] = bytes.lane(0);
+                    out[o + 1] = bytes.lane(1);
+                    out[o + 2] = bytes.lane(2);
+                    out[o + 3] = bytes.lane(3);
+                } else {
+                    bytes.intoArray(out, o);
                 }
             }
         }
