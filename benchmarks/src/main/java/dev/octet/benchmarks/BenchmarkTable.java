@@ -23,6 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * invoke is what the model costs when it gets the core. {@code --mean} reports JMH's mean (average time) instead.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar [--quick] [--octet-only] [--mean] [--gc] [--warmup N] [--kernels reference,scalar,vector]</pre>
+ * {@code --widths} (first argument) runs {@link VectorWidthTable} instead: scalar and vector kernels with the
+ * machine's vectors and again with 16-byte vectors.
  * {@code --warmup N} sets the one-second warm-up iterations (default 5; the vector kernels need more on a loaded
  * machine, where C2 gets to them later). {@code --gc} adds JMH's GC profiler and a second table: bytes allocated per invoke ({@code gc.alloc.rate.norm}).
  * Any other arguments go to JMH unchanged when the first argument is {@code --jmh}.
@@ -44,13 +46,16 @@ public final class BenchmarkTable {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("--widths")) {
+            VectorWidthTable.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         List<String> list = Arrays.asList(args);
         boolean quick = list.contains("--quick");
         boolean octetOnly = list.contains("--octet-only");
         boolean mean = list.contains("--mean");
         boolean gc = list.contains("--gc");
-        int w = list.indexOf("--warmup");
-        Integer warmups = w >= 0 && w + 1 < args.length ? Integer.valueOf(args[w + 1]) : null;
+        Integer warmups = warmups(args);
         int k = list.indexOf("--kernels");
         String[] kernels = k >= 0 && k + 1 < args.length ? args[k + 1].split(",") : KERNELS.toArray(new String[0]);
         Map<String, Double> allocated = new LinkedHashMap<>();
@@ -86,14 +91,30 @@ public final class BenchmarkTable {
                         bytes(allocated.get(m.name())));
             }
         }
+        printJvm();
+    }
+
+    /** The line under each table that says which JVM and machine measured it. */
+    static void printJvm() {
         System.out.printf("%nJVM %s (%s), %d cores available, os %s %s%n", System.getProperty("java.vm.version"),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"));
     }
 
-    /** Median (or mean) µs per invoke keyed by model (and {@code /kernels} for Octet). */
-    private static Map<String, Double> run(Class<?> benchmark, boolean quick, boolean mean, String[] kernels,
-                                           Map<String, Double> allocated, Integer warmups) throws RunnerException {
+    /** The {@code --warmup N} argument, or null. */
+    static Integer warmups(String[] args) {
+        int w = Arrays.asList(args).indexOf("--warmup");
+        return w >= 0 && w + 1 < args.length ? Integer.valueOf(args[w + 1]) : null;
+    }
+
+    /**
+     * Median (or mean) µs per invoke keyed by model (and {@code /kernels} for Octet).
+     *
+     * @param jvmArgs further options for the forked JVMs
+     */
+    static Map<String, Double> run(Class<?> benchmark, boolean quick, boolean mean, String[] kernels,
+                                   Map<String, Double> allocated, Integer warmups, String... jvmArgs)
+            throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(benchmark.getSimpleName())
                 .mode(mean ? Mode.AverageTime : Mode.SampleTime)
@@ -102,7 +123,7 @@ public final class BenchmarkTable {
                 .threads(1)
                 // The vector kernels need the incubator module in the forked JVM (repeated from @Fork, which
                 // options given here would otherwise replace).
-                .jvmArgsAppend("--add-modules", "jdk.incubator.vector")
+                .jvmArgsAppend(jvmArgs(jvmArgs))
                 .warmupIterations(warmups != null ? warmups : quick ? 2 : 5)
                 .warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 3 : 10)
@@ -131,7 +152,13 @@ public final class BenchmarkTable {
         return byKey;
     }
 
-    private static String fmt(Double micros) {
+    private static String[] jvmArgs(String... extra) {
+        String[] all = Arrays.copyOf(new String[] {"--add-modules", "jdk.incubator.vector"}, 2 + extra.length);
+        System.arraycopy(extra, 0, all, 2, extra.length);
+        return all;
+    }
+
+    static String fmt(Double micros) {
         return micros == null ? "-" : String.format("%,.1f", micros);
     }
 
@@ -139,7 +166,7 @@ public final class BenchmarkTable {
         return b == null ? "-" : String.format("%,.1f", b);
     }
 
-    private static String ratio(Double a, Double b) {
+    static String ratio(Double a, Double b) {
         return a == null || b == null ? "-" : String.format("%.2f", a / b);
     }
 

@@ -3,6 +3,7 @@ package dev.octet.benchmarks;
 import dev.octet.runtime.engine.Interpreter;
 import dev.octet.runtime.engine.InterpreterOptions;
 import dev.octet.runtime.engine.KernelSelection;
+import dev.octet.runtime.kernels.optimized.OptimizedKernels;
 import dev.octet.runtime.model.ModelReader;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,9 @@ import org.openjdk.jmh.annotations.State;
  * Single-thread latency of one {@code Interpreter.invoke()} on a real input, for each kernel selection: the
  * reference kernels, the optimized kernels in plain Java, and the optimized kernels with the JDK Vector API (the
  * fork gets {@code --add-modules jdk.incubator.vector} so that the vector flavour is available).
+ *
+ * <p>With {@code -Doctet.bench.vectorBits=B} the setup fails unless the vector kernels use B-bit vectors (see
+ * {@link VectorWidthTable}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,6 +40,11 @@ public class OctetInvokeBenchmark {
 
     @Setup
     public void setUp() throws IOException {
+        String expectedBits = System.getProperty("octet.bench.vectorBits");
+        if (expectedBits != null && OptimizedKernels.vectorBits() != Integer.parseInt(expectedBits)) {
+            throw new IllegalStateException("expected " + expectedBits + "-bit vector kernels, have "
+                    + OptimizedKernels.vectorStatus());
+        }
         interpreter = Interpreter.create(ModelReader.withDefaults().read(model.path()),
                 InterpreterOptions.defaults().withKernels(KernelSelection.parse(kernels)));
         interpreter.input(0).copyFrom(model.firstInput(interpreter.input(0).byteLength()));

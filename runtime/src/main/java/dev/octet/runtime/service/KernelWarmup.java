@@ -34,8 +34,9 @@ import java.util.function.Consumer;
  * scalar invokes of the same input, interleaved so both see the same load; the swap happens once the vector median
  * has been below the scalar median for two rounds in a row (and at least {@link Settings#minInvokes} invokes ran).
  * Each round also compares every output byte of the two; a difference (a kernel bug) keeps the stream on scalar.
- * Where the vector kernels never win (no C2, e.g. {@code -XX:TieredStopAtLevel=1}; AVX2-only machines on some
- * models) the stream stays on scalar after {@link Settings#maxDuration}. Every outcome is logged.
+ * Where the vector kernels never win (no C2, e.g. {@code -XX:TieredStopAtLevel=1}; AVX2-only machines or 128-bit
+ * vectors on some models) the stream stays on scalar after {@link Settings#maxDuration}. Every outcome is logged,
+ * with the vector width in use ({@link OptimizedKernels#vectorName()}).
  */
 public final class KernelWarmup implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KernelWarmup.class.getName());
@@ -193,9 +194,11 @@ public final class KernelWarmup implements AutoCloseable {
             outcomes.add(outcome);
             LOG.log(outcome.swapped() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                     outcome.swapped()
-                            ? "stream {0}: model {1} now runs on the vector kernels ({2}; {3} warm-up invokes in {4} ms)"
-                            : "stream {0}: model {1} stays on the scalar kernels ({2}; {3} warm-up invokes in {4} ms)",
-                    outcome.stream(), outcome.model(), outcome.reason(), outcome.invokes(), outcome.millis());
+                            ? "stream {0}: model {1} now runs on the {5} kernels ({2}; {3} warm-up invokes in {4} ms)"
+                            : "stream {0}: model {1} stays on the scalar kernels, not {5} ({2}; {3} warm-up invokes"
+                                    + " in {4} ms)",
+                    outcome.stream(), outcome.model(), outcome.reason(), outcome.invokes(), outcome.millis(),
+                    OptimizedKernels.vectorName());
             if (listener != null) {
                 listener.accept(outcome);
             }

@@ -10,6 +10,9 @@ import dev.octet.runtime.kernels.PreparedOp;
 interface Backend {
     String name();
 
+    /** The width of the vectors the loops use, in bits; 0 for plain Java. */
+    int vectorBits();
+
     PreparedOp conv(Conv2D.Plan plan);
 
     PreparedOp depthwise(DepthwiseConv2D.Plan plan);

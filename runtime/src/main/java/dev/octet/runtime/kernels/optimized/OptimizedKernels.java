@@ -12,8 +12,10 @@ import java.util.Map;
  * meant to be laid over the reference kernels.
  *
  * <p>The vector flavour needs the incubator module {@code jdk.incubator.vector} in the boot layer (run the JVM
- * with {@code --add-modules jdk.incubator.vector}) and 256-bit vector hardware. It is probed once, reflectively,
- * so the runtime loads and runs without the module.
+ * with {@code --add-modules jdk.incubator.vector}) and at least 128-bit vector hardware. It uses 256-bit vectors
+ * where the CPU has them (AVX2, AVX-512) and 128-bit ones otherwise (ARM NEON, e.g. Raspberry Pi 4 and 5); one
+ * width per JVM, chosen when it is probed ({@link #vectorBits()}). It is probed once, reflectively, so the runtime
+ * loads and runs without the module.
  */
 public final class OptimizedKernels {
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
@@ -30,9 +32,19 @@ public final class OptimizedKernels {
         return VECTOR instanceof Backend;
     }
 
-    /** Why the vector flavour is unavailable, or "available". */
+    /** Why the vector flavour is unavailable, or "available: " and its {@linkplain #vectorName() name}. */
     public static String vectorStatus() {
-        return VECTOR instanceof Backend ? "available" : (String) VECTOR;
+        return VECTOR instanceof Backend backend ? "available: " + backend.name() : (String) VECTOR;
+    }
+
+    /** The width of the vector flavour's vectors in bits (256 or 128), or 0 when it is unavailable. */
+    public static int vectorBits() {
+        return VECTOR instanceof Backend backend ? backend.vectorBits() : 0;
+    }
+
+    /** "vector (256-bit)" or "vector (128-bit)", the flavour and its width; "vector" when it is unavailable. */
+    public static String vectorName() {
+        return VECTOR instanceof Backend backend ? backend.name() : "vector";
     }
 
     /** The plain-Java kernels for the hot int8 operators. */
@@ -72,7 +84,7 @@ public final class OptimizedKernels {
         try {
             Class<?> type = Class.forName(VECTOR_BACKEND);
             if (!(Boolean) type.getDeclaredMethod("supported").invoke(null)) {
-                return "the CPU has no 256-bit vectors";
+                return "the CPU has no 128-bit vectors";
             }
             return type.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {

@@ -30,6 +30,9 @@ final class Requant {
     final int channels;
     /** Multipliers widened to long, for the 64-bit product. */
     final long[] multiplier;
+    /** {@code multiplier >> 16} and {@code multiplier & 0xFFFF}: the 16-bit halves for {@link #highMul}. */
+    final int[] multiplierHigh;
+    final int[] multiplierLow;
     /** Left shift before the multiply ({@code max(shift, 0)}); wraps like TFLite's {@code x * (1 << shift)}. */
     final int[] leftShift;
     /** Right shift of the rounding division ({@code max(−shift, 0)}). */
@@ -46,6 +49,8 @@ final class Requant {
         this.channels = multipliers.length;
         int padded = roundUp(channels, PAD);
         this.multiplier = new long[padded];
+        this.multiplierHigh = new int[padded];
+        this.multiplierLow = new int[padded];
         this.leftShift = new int[padded];
         this.rightShift = new int[padded];
         this.remainderMask = new int[padded];
@@ -53,6 +58,8 @@ final class Requant {
         for (int c = 0; c < channels; c++) {
             int shift = shifts[c];
             multiplier[c] = multipliers[c];
+            multiplierHigh[c] = multipliers[c] >> 16;
+            multiplierLow[c] = multipliers[c] & 0xFFFF;
             leftShift[c] = shift > 0 ? shift : 0;
             rightShift[c] = shift > 0 ? 0 : -shift;
             remainderMask[c] = (int) ((1L << rightShift[c]) - 1);
@@ -99,6 +106,25 @@ final class Requant {
                                              int threshold) {
         int t = (int) (((long) (acc << leftShift) * multiplier + (1L << 30)) >> 31);
         return (t >> rightShift) + ((threshold + (t >>> 31) - (t & mask)) >>> 31);
+    }
+
+    /**
+     * {@code (int) ((a·m + 2^30) >> 31)}, the first step of {@link #multiplyByQuantizedMultiplier}, with 32-bit
+     * arithmetic only, for vector lanes without a 64-bit multiply: {@code a} and {@code m} split into 16-bit halves
+     * ({@code mHigh = m >> 16}, {@code mLow = m & 0xFFFF}), the four partial products fit in 32 bits (the low one
+     * unsigned), and the 64-bit sum is taken apart at bit 32 and bit 16 so that nothing overflows:
+     * {@code a·m + 2^30 = 2^32·(ah·mh + hi16(ah·ml) + hi16(al·mh)) + 2^16·s + lo16(al·ml)} with
+     * {@code s = lo16(ah·ml) + lo16(al·mh) + (al·ml >>> 16) + 2^14 < 2^18}, hence the result
+     * {@code 2·(ah·mh + hi16(ah·ml) + hi16(al·mh)) + (s >>> 15)}, exact modulo 2^32 like the cast.
+     */
+    static int highMul(int a, int mHigh, int mLow) {
+        final int ah = a >> 16;
+        final int al = a & 0xFFFF;
+        final int low = al * mLow;
+        final int mid1 = ah * mLow;
+        final int mid2 = al * mHigh;
+        final int s = (mid1 & 0xFFFF) + (mid2 & 0xFFFF) + (low >>> 16) + (1 << 14);
+        return 2 * (ah * mHigh + (mid1 >> 16) + (mid2 >> 16)) + (s >>> 15);
     }
 
     /** {@code RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), −shift)} for shift ≤ 0 (ADD). */

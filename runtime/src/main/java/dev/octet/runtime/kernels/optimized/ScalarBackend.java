@@ -14,6 +14,11 @@ final class ScalarBackend implements Backend {
     }
 
     @Override
+    public int vectorBits() {
+        return 0;
+    }
+
+    @Override
     public PreparedOp conv(Conv2D.Plan plan) {
         return new Conv(plan);
     }

@@ -11,41 +11,87 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The optimized loops written with the JDK Vector API ({@code jdk.incubator.vector}). Only {@link
  * OptimizedKernels} loads this class, reflectively, and only when the module is in the boot layer and the
- * hardware has 256-bit vectors; nothing else may refer to it.
+ * hardware has at least 128-bit vectors; nothing else may refer to it.
  *
- * <p>All arithmetic is on 32-bit lanes (8 per 256-bit vector) with the same wrapping as the scalar code, so the
- * results are bit-identical. Requantization widens to 64-bit lanes for the exact product and needs 512-bit
- * long vectors (AVX-512); elsewhere (AVX2) it runs scalar ({@link #VECTOR_REQUANT}). A four-lane AVX2 variant
- * (128-bit int, 256-bit long vectors) computes correctly but, mixed into the methods using 256-bit int vectors,
- * made JDK 17's C2 stop intrinsifying them, so it is not used.
+ * <p><b>One vector width per JVM.</b> The species are chosen once, at class initialization: 256-bit int and float
+ * vectors ({@link #N} = 8 lanes) where the hardware has them (AVX2, AVX-512, 256-bit SVE), else 128-bit ones
+ * ({@link #N} = 4: ARM NEON on Raspberry Pi-class gateways, SSE). They are {@code static final}, so C2 folds them
+ * into constants and every compiled method uses the one width; the loops are written in terms of {@link #N}.
+ * (Mixing widths inside one method made JDK 17's C2 stop intrinsifying it: a four-lane variant of the
+ * requantization mixed into the 256-bit methods was tried and dropped.)
+ *
+ * <p>A byte load reads eight int8 values ({@link #B}, the smallest byte species) and the first {@link #N} are
+ * widened to an int vector (with 4 lanes, consecutive loads overlap by half). So every loop over int8 data runs its
+ * vector steps while the load stays inside the data ({@link #vectorEnd}) and finishes with scalar steps; arrays
+ * this class owns are padded instead. (Widening both halves of one load, with {@code convertShape}'s part 1, adds
+ * a byte shuffle in JDK 17's C2: ad01's largest fully connected layer ran a third slower that way, with 16-byte
+ * vectors on x86.)
+ *
+ * <p>All arithmetic is on 32-bit lanes with the same wrapping as the scalar code, so the results are
+ * bit-identical. The requantization's exact 64-bit product uses 64-bit lanes where 512-bit long vectors are native
+ * (AVX-512, {@link #LONG_PRODUCT}) and 16-bit halves in 32-bit lanes elsewhere ({@link Requant#highMul}). Its
+ * narrowed result is one 8-byte vector; with 4 lanes only its first 4 bytes are results, and the store of all 8
+ * relies on the channel blocks running upwards: the next block overwrites the other 4. The last block of a row,
+ * whose store would leave the row, stores its 4 bytes one by one ({@link #spills}).
  *
  * <p>Every vector stays inside one method (or a small helper the JIT inlines), so none is ever boxed:
  * {@code invoke()} allocates nothing once compiled.
  */
 final class VectorBackend implements Backend {
-    static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
-    static final VectorSpecies<Long> L = LongVector.SPECIES_512;
+    /** Width of the int and float vectors: 256 bits where the hardware has them, else 128. */
+    static final int BITS = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256 ? 256 : 128;
+    static final VectorSpecies<Integer> I = BITS == 256 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
+    static final VectorSpecies<Float> F = BITS == 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    /** Lanes of {@link #I} and {@link #F}: 8 or 4. */
+    static final int N = I.length();
+    /** Long vectors with one lane per int lane, for the 64-bit requantization product. */
+    static final VectorSpecies<Long> L = BITS == 256 ? LongVector.SPECIES_512 : LongVector.SPECIES_256;
+    /** Eight int8 values: what each byte load reads. */
     static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
-    /** Lanes of {@link #I}. */
-    static final int N = 8;
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    /** Lanes of {@link #B}: the bytes each load reads, of which the first {@link #N} are used. */
+    static final int BN = B.length();
     /** 1.5·2^23: added to an integer-valued float below 2^22 in magnitude, it leaves the integer in the low bits. */
     static final float MAGIC = 12582912f;
     /** The bits of {@link #MAGIC}. */
     static final int MAGIC_BITS = 0x4B400000;
-    /** Whether 512-bit long vectors are native, so the 64-bit requantization product vectorizes. */
-    static final boolean VECTOR_REQUANT = LongVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    /**
+     * Whether the requantization's 64-bit product runs on 64-bit lanes: with 8 int lanes and native 512-bit long
+     * vectors (AVX-512). Elsewhere it is computed from 16-bit halves, and ADD runs the scalar kernel.
+     */
+    static final boolean LONG_PRODUCT = N == BN && LongVector.SPECIES_PREFERRED.vectorBitSize() >= L.vectorBitSize();
 
     private final ScalarBackend scalar = new ScalarBackend();
 
-    /** True when this JVM and CPU run the vector loops natively (256-bit int vectors). */
+    /**
+     * Where the vector steps of a loop over {@code n} int8 values end: a step at {@code i < vectorEnd(n)} loads
+     * {@link #BN} bytes from {@code i}, all inside the data. (A precomputed limit, as the loops had before the
+     * 128-bit flavour: with the test {@code i + BN <= n} instead, vww01 measured a few per cent slower.)
+     */
+    static int vectorEnd(int n) {
+        return n - BN + 1;
+    }
+
+    /**
+     * Whether the requantized block of channels {@code [c, c + N)} of a row of {@code n} must be stored byte by byte:
+     * with 4 lanes, when the 8-byte store would leave the row. Never with 8 lanes (folds to false).
+     */
+    static boolean spills(int c, int n) {
+        return N < BN && c + BN > n;
+    }
+
+    /** True when this JVM and CPU run the vector loops natively (at least 128-bit int vectors). */
     static boolean supported() {
-        return IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+        return IntVector.SPECIES_PREFERRED.vectorBitSize() >= 128;
     }
 
     @Override
     public String name() {
-        return "vector";
+        return "vector (" + BITS + "-bit)";
+    }
+
+    @Override
+    public int vectorBits() {
+        return BITS;
     }
 
     @Override
@@ -65,7 +111,7 @@ final class VectorBackend implements Backend {
 
     @Override
     public PreparedOp add(Add.Plan plan) {
-        return VECTOR_REQUANT ? new AddOp(plan) : scalar.add(plan);
+        return LONG_PRODUCT ? new AddOp(plan) : scalar.add(plan);
     }
 
     @Override
@@ -85,30 +131,54 @@ final class VectorBackend implements Backend {
      */
     static void requantTile(int[] acc, int accOff, int rows, int stride, Requant rq, int n, byte[] out, int outOff) {
         int c = 0;
-        if (VECTOR_REQUANT) {
-            final IntVector zp = IntVector.broadcast(I, rq.outputZeroPoint);
-            final IntVector lo = IntVector.broadcast(I, rq.actMin);
-            final IntVector hi = IntVector.broadcast(I, rq.actMax);
-            for (; c + N <= n; c += N) {
-                final LongVector mult = LongVector.fromArray(L, rq.multiplier, c);
-                final IntVector ls = IntVector.fromArray(I, rq.leftShift, c);
-                final IntVector rs = IntVector.fromArray(I, rq.rightShift, c);
-                final IntVector mask = IntVector.fromArray(I, rq.remainderMask, c);
-                final IntVector thr = IntVector.fromArray(I, rq.threshold, c);
-                for (int r = 0; r < rows; r++) {
-                    // Requant#multiplyByQuantizedMultiplier on eight lanes: the shifted accumulator widened to
-                    // 64-bit lanes, multiplied, nudged and shifted (the low 32 bits of the logical shift equal those
-                    // of the arithmetic one, as the true result fits in 32 bits), then the rounding right shift.
-                    final IntVector a = IntVector.fromArray(I, acc, accOff + r * stride + c)
-                            .lanewise(VectorOperators.LSHL, ls);
-                    final LongVector product = ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult)
-                            .add(1L << 30);
-                    final IntVector t = (IntVector) product.lanewise(VectorOperators.LSHR, 31)
-                            .convertShape(VectorOperators.L2I, I, 0);
-                    final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
-                            .lanewise(VectorOperators.LSHR, 31);
-                    final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
-                    ((ByteVector) v.convertShape(VectorOperators.I2B, B, 0)).intoArray(out, outOff + r * n + c);
+        final IntVector zp = IntVector.broadcast(I, rq.outputZeroPoint);
+        final IntVector lo = IntVector.broadcast(I, rq.actMin);
+        final IntVector hi = IntVector.broadcast(I, rq.actMax);
+        for (; c + N <= n; c += N) {
+            final boolean spills = spills(c, n);
+            // Only one of the two product forms is used (LONG_PRODUCT folds), so no unused vector is ever boxed.
+            final LongVector mult = LONG_PRODUCT ? LongVector.fromArray(L, rq.multiplier, c) : null;
+            final IntVector mh = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierHigh, c);
+            final IntVector ml = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierLow, c);
+            final IntVector ls = IntVector.fromArray(I, rq.leftShift, c);
+            final IntVector rs = IntVector.fromArray(I, rq.rightShift, c);
+            final IntVector mask = IntVector.fromArray(I, rq.remainderMask, c);
+            final IntVector thr = IntVector.fromArray(I, rq.threshold, c);
+            for (int r = 0; r < rows; r++) {
+                // Requant#multiplyByQuantizedMultiplier on N lanes: the shifted accumulator times the multiplier,
+                // nudged and shifted, then the rounding right shift.
+                final IntVector a = IntVector.fromArray(I, acc, accOff + r * stride + c)
+                        .lanewise(VectorOperators.LSHL, ls);
+                final IntVector t;
+                if (LONG_PRODUCT) {
+                    // On 64-bit lanes (the low 32 bits of the logical shift equal those of the arithmetic one, as
+                    // the true result fits in 32 bits).
+                    t = (IntVector) ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult).add(1L << 30)
+                            .lanewise(VectorOperators.LSHR, 31).convertShape(VectorOperators.L2I, I, 0);
+                } else {
+                    // Requant#highMul: from 16-bit halves, in 32-bit lanes.
+                    final IntVector ah = a.lanewise(VectorOperators.ASHR, 16);
+                    final IntVector al = a.and(0xFFFF);
+                    final IntVector mid1 = ah.mul(ml);
+                    final IntVector mid2 = al.mul(mh);
+                    final IntVector s = mid1.and(0xFFFF).add(mid2.and(0xFFFF))
+                            .add(al.mul(ml).lanewise(VectorOperators.LSHR, 16)).add(1 << 14);
+                    t = ah.mul(mh).add(mid1.lanewise(VectorOperators.ASHR, 16))
+                            .add(mid2.lanewise(VectorOperators.ASHR, 16)).lanewise(VectorOperators.LSHL, 1)
+                            .add(s.lanewise(VectorOperators.LSHR, 15));
+                }
+                final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
+                        .lanewise(VectorOperators.LSHR, 31);
+                final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
+                final ByteVector bytes = (ByteVector) v.convertShape(VectorOperators.I2B, B, 0);
+                final int o = outOff + r * n + c;
+                if (spills) { // only with 4 lanes: the four bytes one by one (constant lanes, no loop, or C2 boxes)
+                    out[o] = bytes.lane(0);
+                    out[o + 1] = bytes.lane(1);
+                    out[o + 2] = bytes.lane(2);
+                    out[o + 3] = bytes.lane(3);
+                } else {
+                    bytes.intoArray(out, o);
                 }
             }
         }
@@ -125,14 +195,15 @@ final class VectorBackend implements Backend {
     }
 
     /**
-     * Convolution as a register-blocked matrix product: a tile of output pixels by output channels (4×32, 8×16
-     * or 8×8, that is 16, 16 or 8 vector accumulators) stays in registers while the loop runs over the window's
+     * Convolution as a register-blocked matrix product: a tile of output pixels by output channels (4 pixels × 4
+     * vectors, 8 × 2 or 8 × 1, that is 16, 16 or 8 vector accumulators; a vector is {@link #N} channels) stays in
+     * registers while the loop runs over the window's
      * {@code K} inputs, each step broadcasting one input value per pixel against the tile's weight vectors.
      * Weights are packed per block of channels as {@code [K][width]}, read sequentially. The loop over {@code K}
      * reads each input through an offset table: C2 keeps vector accumulators in registers only within a single
      * loop, so the window is not split into nested loops over its rows.
      *
-     * <p>The multiply-accumulate runs in <b>float32 with fused multiply-add</b>, one instruction per 8 products
+     * <p>The multiply-accumulate runs in <b>float32 with fused multiply-add</b>, one instruction per {@link #N} products
      * instead of an int multiply and an add, and it is <b>exact</b>: every input {@code x − zp} is an integer in
      * [−255, 255] and every weight one in [−128, 127], so every product is an integer of magnitude at most 32,640,
      * and a sum of at most {@link #SEGMENT} = 128 of them stays below 4,177,921 < 2^22 in magnitude. float32
@@ -152,7 +223,7 @@ final class VectorBackend implements Backend {
         private final Conv2D.Plan plan;
         /** Weights as floats, per block {@code [K][width]}. */
         private final float[] weights;
-        /** Per block of output channels: first channel, width (32, 16 or 8) and offset into {@link #weights}. */
+        /** Per block of output channels: first channel, width (4, 2 or 1 vectors) and offset into {@link #weights}. */
         private final int[] blockStart;
         private final int[] blockWidth;
         private final int[] blockOffset;
@@ -173,7 +244,7 @@ final class VectorBackend implements Backend {
             int[] starts = new int[stride / N];
             int[] widths = new int[stride / N];
             for (int c = 0; c < stride; ) {
-                int width = stride - c >= 32 ? 32 : (stride - c >= 16 ? 16 : 8);
+                int width = stride - c >= 4 * N ? 4 * N : (stride - c >= 2 * N ? 2 * N : N);
                 starts[blocks] = c;
                 widths[blocks] = width;
                 blocks++;
@@ -211,7 +282,7 @@ final class VectorBackend implements Backend {
             final Window win = p.window;
             final float[] src = source;
             final int rowElems = win.endCol() * win.channels;
-            final int vectorElems = rowElems - rowElems % N;
+            final int vectorElems = vectorEnd(rowElems);
             final int inBase = p.inOff + b * win.inImageSize();
             final int end = win.endRow();
             final int offset = p.inputOffset;
@@ -251,27 +322,27 @@ final class VectorBackend implements Backend {
                         for (int k0 = 0; k0 < depth; k0 += SEGMENT) {
                             final int k1 = Math.min(depth, k0 + SEGMENT);
                             final int wi = blockOffset[i] + k0 * width;
-                            if (width == 32) {
-                                tile4x32(px, wi, k0, k1, oc0);
-                                tile4x32(px + 4, wi, k0, k1, 4 * s + oc0);
-                            } else if (width == 16) {
-                                tile8x16(px, wi, k0, k1, oc0);
+                            if (width == 4 * N) {
+                                tile4x4v(px, wi, k0, k1, oc0);
+                                tile4x4v(px + 4, wi, k0, k1, 4 * s + oc0);
+                            } else if (width == 2 * N) {
+                                tile8x2v(px, wi, k0, k1, oc0);
                             } else {
-                                tile8x8(px, wi, k0, k1, oc0);
+                                tile8x1v(px, wi, k0, k1, oc0);
                             }
                         }
                     }
                     requantTile(acc, 0, PIXELS, s, p.requant, oc, p.out, outIndex);
                     outIndex += PIXELS * oc;
                 }
-                // The last pixels: four at a time where a block is 32 wide, then one by one.
+                // The last pixels: four at a time where a block is four vectors wide, then one by one.
                 if (pixels - px >= 4) {
                     System.arraycopy(biasRows, 0, acc, 0, 4 * s);
                     for (int i = 0; i < blocks; i++) {
                         for (int k0 = 0; k0 < depth; k0 += SEGMENT) {
                             final int k1 = Math.min(depth, k0 + SEGMENT);
-                            if (blockWidth[i] == 32) {
-                                tile4x32(px, blockOffset[i] + k0 * 32, k0, k1, blockStart[i]);
+                            if (blockWidth[i] == 4 * N) {
+                                tile4x4v(px, blockOffset[i] + k0 * 4 * N, k0, k1, blockStart[i]);
                             } else {
                                 for (int r = 0; r < 4; r++) {
                                     tile1(pixelBase[px + r], i, k0, k1, r * s);
@@ -299,17 +370,17 @@ final class VectorBackend implements Backend {
         private void tile1(int b0, int i, int k0, int k1, int accOff) {
             final int width = blockWidth[i];
             final int wi = blockOffset[i] + k0 * width;
-            if (width == 32) {
-                tile1x32(b0, wi, k0, k1, accOff + blockStart[i]);
+            if (width == 4 * N) {
+                tile1x4v(b0, wi, k0, k1, accOff + blockStart[i]);
             } else {
                 for (int j = 0; j < width; j += N) {
-                    tile1x8w(b0, wi + j, width, k0, k1, accOff + blockStart[i] + j);
+                    tile1x1v(b0, wi + j, width, k0, k1, accOff + blockStart[i] + j);
                 }
             }
         }
 
-        /** One pixel by eight channels of a block {@code width} wide (weights {@code width} apart per input). */
-        private void tile1x8w(int b0, int wi, int width, int k0, int k1, int accOff) {
+        /** One pixel by one vector of channels of a block {@code width} wide (weights {@code width} apart per input). */
+        private void tile1x1v(int b0, int wi, int width, int k0, int k1, int accOff) {
             final float[] w = weights;
             final float[] src = source;
             final int[] kOffset = plan.kOffset;
@@ -322,8 +393,8 @@ final class VectorBackend implements Backend {
                     .add(IntVector.fromArray(I, a, accOff)).intoArray(a, accOff);
         }
 
-        /** Pixels {@code px..px+3} by channels {@code oc0..oc0+31}, inputs {@code [k0, k1)}. */
-        private void tile4x32(int px, int wi, int k0, int k1, int accOff) {
+        /** Pixels {@code px..px+3} by four vectors of channels from {@code oc0}, inputs {@code [k0, k1)}. */
+        private void tile4x4v(int px, int wi, int k0, int k1, int accOff) {
             final float[] w = weights;
             final float[] src = source;
             final int[] kOffset = plan.kOffset;
@@ -348,12 +419,12 @@ final class VectorBackend implements Backend {
             FloatVector c31 = FloatVector.zero(F);
             FloatVector c32 = FloatVector.zero(F);
             FloatVector c33 = FloatVector.zero(F);
-            for (int j = k0; j < k1; j++, wi += 32) {
+            for (int j = k0; j < k1; j++, wi += 4 * N) {
                 final int k = kOffset[j];
                 final FloatVector w0 = FloatVector.fromArray(F, w, wi);
-                final FloatVector w1 = FloatVector.fromArray(F, w, wi + 8);
-                final FloatVector w2 = FloatVector.fromArray(F, w, wi + 16);
-                final FloatVector w3 = FloatVector.fromArray(F, w, wi + 24);
+                final FloatVector w1 = FloatVector.fromArray(F, w, wi + N);
+                final FloatVector w2 = FloatVector.fromArray(F, w, wi + 2 * N);
+                final FloatVector w3 = FloatVector.fromArray(F, w, wi + 3 * N);
                 final FloatVector x0 = FloatVector.broadcast(F, src[b0 + k]);
                 c00 = w0.fma(x0, c00);
                 c01 = w1.fma(x0, c01);
@@ -380,39 +451,39 @@ final class VectorBackend implements Backend {
             ((IntVector) c00.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, accOff)).intoArray(a, accOff);
             ((IntVector) c01.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 8)).intoArray(a, accOff + 8);
+                    .add(IntVector.fromArray(I, a, accOff + N)).intoArray(a, accOff + N);
             ((IntVector) c02.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 16)).intoArray(a, accOff + 16);
+                    .add(IntVector.fromArray(I, a, accOff + 2 * N)).intoArray(a, accOff + 2 * N);
             ((IntVector) c03.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 24)).intoArray(a, accOff + 24);
+                    .add(IntVector.fromArray(I, a, accOff + 3 * N)).intoArray(a, accOff + 3 * N);
             ((IntVector) c10.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, s + accOff)).intoArray(a, s + accOff);
             ((IntVector) c11.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, s + accOff + 8)).intoArray(a, s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, s + accOff + N)).intoArray(a, s + accOff + N);
             ((IntVector) c12.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, s + accOff + 16)).intoArray(a, s + accOff + 16);
+                    .add(IntVector.fromArray(I, a, s + accOff + 2 * N)).intoArray(a, s + accOff + 2 * N);
             ((IntVector) c13.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, s + accOff + 24)).intoArray(a, s + accOff + 24);
+                    .add(IntVector.fromArray(I, a, s + accOff + 3 * N)).intoArray(a, s + accOff + 3 * N);
             ((IntVector) c20.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 2 * s + accOff)).intoArray(a, 2 * s + accOff);
             ((IntVector) c21.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 8)).intoArray(a, 2 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 2 * s + accOff + N)).intoArray(a, 2 * s + accOff + N);
             ((IntVector) c22.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 16)).intoArray(a, 2 * s + accOff + 16);
+                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 2 * N)).intoArray(a, 2 * s + accOff + 2 * N);
             ((IntVector) c23.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 24)).intoArray(a, 2 * s + accOff + 24);
+                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 3 * N)).intoArray(a, 2 * s + accOff + 3 * N);
             ((IntVector) c30.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 3 * s + accOff)).intoArray(a, 3 * s + accOff);
             ((IntVector) c31.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 8)).intoArray(a, 3 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 3 * s + accOff + N)).intoArray(a, 3 * s + accOff + N);
             ((IntVector) c32.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 16)).intoArray(a, 3 * s + accOff + 16);
+                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 2 * N)).intoArray(a, 3 * s + accOff + 2 * N);
             ((IntVector) c33.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 24)).intoArray(a, 3 * s + accOff + 24);
+                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 3 * N)).intoArray(a, 3 * s + accOff + 3 * N);
         }
 
-        /** Pixels {@code px..px+7} by channels {@code oc0..oc0+15}, inputs {@code [k0, k1)}. */
-        private void tile8x16(int px, int wi, int k0, int k1, int accOff) {
+        /** Pixels {@code px..px+7} by two vectors of channels from {@code oc0}, inputs {@code [k0, k1)}. */
+        private void tile8x2v(int px, int wi, int k0, int k1, int accOff) {
             final float[] w = weights;
             final float[] src = source;
             final int[] kOffset = plan.kOffset;
@@ -441,10 +512,10 @@ final class VectorBackend implements Backend {
             FloatVector c61 = FloatVector.zero(F);
             FloatVector c70 = FloatVector.zero(F);
             FloatVector c71 = FloatVector.zero(F);
-            for (int j = k0; j < k1; j++, wi += 16) {
+            for (int j = k0; j < k1; j++, wi += 2 * N) {
                 final int k = kOffset[j];
                 final FloatVector w0 = FloatVector.fromArray(F, w, wi);
-                final FloatVector w1 = FloatVector.fromArray(F, w, wi + 8);
+                final FloatVector w1 = FloatVector.fromArray(F, w, wi + N);
                 final FloatVector x0 = FloatVector.broadcast(F, src[b0 + k]);
                 c00 = w0.fma(x0, c00);
                 c01 = w1.fma(x0, c01);
@@ -475,39 +546,39 @@ final class VectorBackend implements Backend {
             ((IntVector) c00.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, accOff)).intoArray(a, accOff);
             ((IntVector) c01.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 8)).intoArray(a, accOff + 8);
+                    .add(IntVector.fromArray(I, a, accOff + N)).intoArray(a, accOff + N);
             ((IntVector) c10.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, s + accOff)).intoArray(a, s + accOff);
             ((IntVector) c11.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, s + accOff + 8)).intoArray(a, s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, s + accOff + N)).intoArray(a, s + accOff + N);
             ((IntVector) c20.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 2 * s + accOff)).intoArray(a, 2 * s + accOff);
             ((IntVector) c21.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 2 * s + accOff + 8)).intoArray(a, 2 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 2 * s + accOff + N)).intoArray(a, 2 * s + accOff + N);
             ((IntVector) c30.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 3 * s + accOff)).intoArray(a, 3 * s + accOff);
             ((IntVector) c31.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 3 * s + accOff + 8)).intoArray(a, 3 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 3 * s + accOff + N)).intoArray(a, 3 * s + accOff + N);
             ((IntVector) c40.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 4 * s + accOff)).intoArray(a, 4 * s + accOff);
             ((IntVector) c41.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 4 * s + accOff + 8)).intoArray(a, 4 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 4 * s + accOff + N)).intoArray(a, 4 * s + accOff + N);
             ((IntVector) c50.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 5 * s + accOff)).intoArray(a, 5 * s + accOff);
             ((IntVector) c51.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 5 * s + accOff + 8)).intoArray(a, 5 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 5 * s + accOff + N)).intoArray(a, 5 * s + accOff + N);
             ((IntVector) c60.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 6 * s + accOff)).intoArray(a, 6 * s + accOff);
             ((IntVector) c61.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 6 * s + accOff + 8)).intoArray(a, 6 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 6 * s + accOff + N)).intoArray(a, 6 * s + accOff + N);
             ((IntVector) c70.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, 7 * s + accOff)).intoArray(a, 7 * s + accOff);
             ((IntVector) c71.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, 7 * s + accOff + 8)).intoArray(a, 7 * s + accOff + 8);
+                    .add(IntVector.fromArray(I, a, 7 * s + accOff + N)).intoArray(a, 7 * s + accOff + N);
         }
 
-        /** Pixels {@code px..px+7} by channels {@code oc0..oc0+7}, inputs {@code [k0, k1)}. */
-        private void tile8x8(int px, int wi, int k0, int k1, int accOff) {
+        /** Pixels {@code px..px+7} by one vector of channels from {@code oc0}, inputs {@code [k0, k1)}. */
+        private void tile8x1v(int px, int wi, int k0, int k1, int accOff) {
             final float[] w = weights;
             final float[] src = source;
             final int[] kOffset = plan.kOffset;
@@ -528,7 +599,7 @@ final class VectorBackend implements Backend {
             FloatVector c50 = FloatVector.zero(F);
             FloatVector c60 = FloatVector.zero(F);
             FloatVector c70 = FloatVector.zero(F);
-            for (int j = k0; j < k1; j++, wi += 8) {
+            for (int j = k0; j < k1; j++, wi += N) {
                 final int k = kOffset[j];
                 final FloatVector w0 = FloatVector.fromArray(F, w, wi);
                 final FloatVector x0 = FloatVector.broadcast(F, src[b0 + k]);
@@ -568,8 +639,8 @@ final class VectorBackend implements Backend {
                     .add(IntVector.fromArray(I, a, 7 * s + accOff)).intoArray(a, 7 * s + accOff);
         }
 
-        /** One pixel (window at {@code b0}) by channels {@code oc0..oc0+31}, inputs {@code [k0, k1)}. */
-        private void tile1x32(int b0, int wi, int k0, int k1, int accOff) {
+        /** One pixel (window at {@code b0}) by four vectors of channels from {@code oc0}, inputs {@code [k0, k1)}. */
+        private void tile1x4v(int b0, int wi, int k0, int k1, int accOff) {
             final float[] w = weights;
             final float[] src = source;
             final int[] kOffset = plan.kOffset;
@@ -577,12 +648,12 @@ final class VectorBackend implements Backend {
             FloatVector c01 = FloatVector.zero(F);
             FloatVector c02 = FloatVector.zero(F);
             FloatVector c03 = FloatVector.zero(F);
-            for (int j = k0; j < k1; j++, wi += 32) {
+            for (int j = k0; j < k1; j++, wi += 4 * N) {
                 final int k = kOffset[j];
                 final FloatVector w0 = FloatVector.fromArray(F, w, wi);
-                final FloatVector w1 = FloatVector.fromArray(F, w, wi + 8);
-                final FloatVector w2 = FloatVector.fromArray(F, w, wi + 16);
-                final FloatVector w3 = FloatVector.fromArray(F, w, wi + 24);
+                final FloatVector w1 = FloatVector.fromArray(F, w, wi + N);
+                final FloatVector w2 = FloatVector.fromArray(F, w, wi + 2 * N);
+                final FloatVector w3 = FloatVector.fromArray(F, w, wi + 3 * N);
                 final FloatVector x0 = FloatVector.broadcast(F, src[b0 + k]);
                 c00 = w0.fma(x0, c00);
                 c01 = w1.fma(x0, c01);
@@ -594,11 +665,11 @@ final class VectorBackend implements Backend {
             ((IntVector) c00.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
                     .add(IntVector.fromArray(I, a, accOff)).intoArray(a, accOff);
             ((IntVector) c01.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 8)).intoArray(a, accOff + 8);
+                    .add(IntVector.fromArray(I, a, accOff + N)).intoArray(a, accOff + N);
             ((IntVector) c02.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 16)).intoArray(a, accOff + 16);
+                    .add(IntVector.fromArray(I, a, accOff + 2 * N)).intoArray(a, accOff + 2 * N);
             ((IntVector) c03.add(MAGIC).viewAsIntegralLanes()).sub(MAGIC_BITS)
-                    .add(IntVector.fromArray(I, a, accOff + 24)).intoArray(a, accOff + 24);
+                    .add(IntVector.fromArray(I, a, accOff + 3 * N)).intoArray(a, accOff + 3 * N);
         }
     }
 
@@ -608,7 +679,7 @@ final class VectorBackend implements Backend {
      */
     static void fill(Window win, byte[] in, int inOff, int b, int offset, int[] src) {
         final int rowElems = win.endCol() * win.channels;
-        final int vectorElems = rowElems - rowElems % N;
+        final int vectorElems = vectorEnd(rowElems);
         final int inBase = inOff + b * win.inImageSize();
         final int end = win.endRow();
         for (int y = 0; y < end; y++) {
@@ -625,15 +696,13 @@ final class VectorBackend implements Backend {
     }
 
     /**
-     * Depthwise convolution, eight channels per vector. For 3×3 filters (the common case) one channel block's
+     * Depthwise convolution, {@link #N} channels per vector. For 3×3 filters (the common case) one channel block's
      * nine weight vectors and its requantization parameters are held in registers while the loop runs over every
      * output pixel; other filters loop over their taps.
      */
     private static final class Depthwise implements PreparedOp {
         private final DepthwiseConv2D.Plan plan;
         private final int[] source;
-        /** Scratch for scalar requantization when 64-bit lanes are not native. */
-        private final int[] lanes = new int[N];
 
         Depthwise(DepthwiseConv2D.Plan plan) {
             this.plan = plan;
@@ -644,20 +713,22 @@ final class VectorBackend implements Backend {
         public void invoke() {
             final DepthwiseConv2D.Plan p = this.plan;
             final Window win = p.window;
+            // Blocks in ascending order, each storing 8 bytes per pixel: see the class comment.
             final int vectorChannels = p.channels - p.channels % N;
             for (int b = 0; b < win.batches; b++) {
                 fill(win, p.in, p.inOff, b, p.inputOffset, source);
                 final int outBase = p.outOff + b * win.outPixels() * p.channels;
+                int c = 0;
                 if (win.filterHeight == 3 && win.filterWidth == 3) {
-                    for (int c = 0; c < vectorChannels; c += N) {
+                    for (; c < vectorChannels; c += N) {
                         block3x3(c, outBase);
                     }
                 } else {
-                    for (int c = 0; c < vectorChannels; c += N) {
+                    for (; c < vectorChannels; c += N) {
                         blockAnyFilter(c, outBase);
                     }
                 }
-                for (int c = vectorChannels; c < p.channels; c++) {
+                for (; c < p.channels; c++) {
                     channelScalar(c, outBase);
                 }
             }
@@ -686,8 +757,10 @@ final class VectorBackend implements Backend {
             final IntVector w7 = IntVector.fromArray(I, w, 7 * ws + c);
             final IntVector w8 = IntVector.fromArray(I, w, 8 * ws + c);
             final IntVector bias = IntVector.fromArray(I, p.bias, c);
-            // Without native 512-bit long vectors this stays null (unused), so no long vector is ever boxed.
-            final LongVector mult = VECTOR_REQUANT ? LongVector.fromArray(L, rq.multiplier, c) : null;
+            // Only one of the two product forms is used (LONG_PRODUCT folds), so no unused vector is ever boxed.
+            final LongVector mult = LONG_PRODUCT ? LongVector.fromArray(L, rq.multiplier, c) : null;
+            final IntVector mh = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierHigh, c);
+            final IntVector ml = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierLow, c);
             final IntVector ls = IntVector.fromArray(I, rq.leftShift, c);
             final IntVector rs = IntVector.fromArray(I, rq.rightShift, c);
             final IntVector mask = IntVector.fromArray(I, rq.remainderMask, c);
@@ -695,6 +768,7 @@ final class VectorBackend implements Backend {
             final IntVector zp = IntVector.broadcast(I, rq.outputZeroPoint);
             final IntVector lo = IntVector.broadcast(I, rq.actMin);
             final IntVector hi = IntVector.broadcast(I, rq.actMax);
+            final boolean spills = spills(c, p.channels);
             final byte[] out = p.out;
             for (int px = 0, o = outBase + c; px < pixels; px++, o += channels) {
                 final int r0 = pixelBase[px] + c;
@@ -709,22 +783,34 @@ final class VectorBackend implements Backend {
                 acc = acc.add(IntVector.fromArray(I, src, r2).mul(w6))
                         .add(IntVector.fromArray(I, src, r2 + col).mul(w7))
                         .add(IntVector.fromArray(I, src, r2 + 2 * col).mul(w8));
-                if (VECTOR_REQUANT) {
-                    // Requantization as in requantTile, with this block's parameters held in registers.
-                    final IntVector a = acc.lanewise(VectorOperators.LSHL, ls);
-                    final LongVector product = ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult)
-                            .add(1L << 30);
-                    final IntVector t = (IntVector) product.lanewise(VectorOperators.LSHR, 31)
-                            .convertShape(VectorOperators.L2I, I, 0);
-                    final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
-                            .lanewise(VectorOperators.LSHR, 31);
-                    final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
-                    ((ByteVector) v.convertShape(VectorOperators.I2B, B, 0)).intoArray(out, o);
+                // Requantization as in requantTile, with this block's parameters held in registers.
+                final IntVector a = acc.lanewise(VectorOperators.LSHL, ls);
+                final IntVector t;
+                if (LONG_PRODUCT) {
+                    t = (IntVector) ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult).add(1L << 30)
+                            .lanewise(VectorOperators.LSHR, 31).convertShape(VectorOperators.L2I, I, 0);
                 } else {
-                    acc.intoArray(lanes, 0);
-                    for (int j = 0; j < N; j++) {
-                        out[o + j] = (byte) rq.output(lanes[j], c + j);
-                    }
+                    final IntVector ah = a.lanewise(VectorOperators.ASHR, 16);
+                    final IntVector al = a.and(0xFFFF);
+                    final IntVector mid1 = ah.mul(ml);
+                    final IntVector mid2 = al.mul(mh);
+                    final IntVector s = mid1.and(0xFFFF).add(mid2.and(0xFFFF))
+                            .add(al.mul(ml).lanewise(VectorOperators.LSHR, 16)).add(1 << 14);
+                    t = ah.mul(mh).add(mid1.lanewise(VectorOperators.ASHR, 16))
+                            .add(mid2.lanewise(VectorOperators.ASHR, 16)).lanewise(VectorOperators.LSHL, 1)
+                            .add(s.lanewise(VectorOperators.LSHR, 15));
+                }
+                final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
+                        .lanewise(VectorOperators.LSHR, 31);
+                final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
+                final ByteVector bytes = (ByteVector) v.convertShape(VectorOperators.I2B, B, 0);
+                if (spills) { // only with 4 lanes: the four bytes one by one (constant lanes, no loop, or C2 boxes)
+                    out[o] = bytes.lane(0);
+                    out[o + 1] = bytes.lane(1);
+                    out[o + 2] = bytes.lane(2);
+                    out[o + 3] = bytes.lane(3);
+                } else {
+                    bytes.intoArray(out, o);
                 }
             }
         }
@@ -740,8 +826,10 @@ final class VectorBackend implements Backend {
             final int taps = p.taps;
             final Requant rq = p.requant;
             final IntVector bias = IntVector.fromArray(I, p.bias, c);
-            // Without native 512-bit long vectors this stays null (unused), so no long vector is ever boxed.
-            final LongVector mult = VECTOR_REQUANT ? LongVector.fromArray(L, rq.multiplier, c) : null;
+            // Only one of the two product forms is used (LONG_PRODUCT folds), so no unused vector is ever boxed.
+            final LongVector mult = LONG_PRODUCT ? LongVector.fromArray(L, rq.multiplier, c) : null;
+            final IntVector mh = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierHigh, c);
+            final IntVector ml = LONG_PRODUCT ? null : IntVector.fromArray(I, rq.multiplierLow, c);
             final IntVector ls = IntVector.fromArray(I, rq.leftShift, c);
             final IntVector rs = IntVector.fromArray(I, rq.rightShift, c);
             final IntVector mask = IntVector.fromArray(I, rq.remainderMask, c);
@@ -749,6 +837,7 @@ final class VectorBackend implements Backend {
             final IntVector zp = IntVector.broadcast(I, rq.outputZeroPoint);
             final IntVector lo = IntVector.broadcast(I, rq.actMin);
             final IntVector hi = IntVector.broadcast(I, rq.actMax);
+            final boolean spills = spills(c, p.channels);
             final byte[] out = p.out;
             for (int px = 0, o = outBase + c; px < pixels; px++, o += p.channels) {
                 final int start = pixelBase[px] + c;
@@ -756,22 +845,34 @@ final class VectorBackend implements Backend {
                 for (int t = 0, wt = c; t < taps; t++, wt += ws) {
                     acc = acc.add(IntVector.fromArray(I, src, start + tapOffset[t]).mul(IntVector.fromArray(I, w, wt)));
                 }
-                if (VECTOR_REQUANT) {
-                    // Requantization as in requantTile, with this block's parameters held in registers.
-                    final IntVector a = acc.lanewise(VectorOperators.LSHL, ls);
-                    final LongVector product = ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult)
-                            .add(1L << 30);
-                    final IntVector t = (IntVector) product.lanewise(VectorOperators.LSHR, 31)
-                            .convertShape(VectorOperators.L2I, I, 0);
-                    final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
-                            .lanewise(VectorOperators.LSHR, 31);
-                    final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
-                    ((ByteVector) v.convertShape(VectorOperators.I2B, B, 0)).intoArray(out, o);
+                // Requantization as in requantTile, with this block's parameters held in registers.
+                final IntVector a = acc.lanewise(VectorOperators.LSHL, ls);
+                final IntVector t;
+                if (LONG_PRODUCT) {
+                    t = (IntVector) ((LongVector) a.convertShape(VectorOperators.I2L, L, 0)).mul(mult).add(1L << 30)
+                            .lanewise(VectorOperators.LSHR, 31).convertShape(VectorOperators.L2I, I, 0);
                 } else {
-                    acc.intoArray(lanes, 0);
-                    for (int j = 0; j < N; j++) {
-                        out[o + j] = (byte) rq.output(lanes[j], c + j);
-                    }
+                    final IntVector ah = a.lanewise(VectorOperators.ASHR, 16);
+                    final IntVector al = a.and(0xFFFF);
+                    final IntVector mid1 = ah.mul(ml);
+                    final IntVector mid2 = al.mul(mh);
+                    final IntVector s = mid1.and(0xFFFF).add(mid2.and(0xFFFF))
+                            .add(al.mul(ml).lanewise(VectorOperators.LSHR, 16)).add(1 << 14);
+                    t = ah.mul(mh).add(mid1.lanewise(VectorOperators.ASHR, 16))
+                            .add(mid2.lanewise(VectorOperators.ASHR, 16)).lanewise(VectorOperators.LSHL, 1)
+                            .add(s.lanewise(VectorOperators.LSHR, 15));
+                }
+                final IntVector round = thr.add(t.lanewise(VectorOperators.LSHR, 31)).sub(t.and(mask))
+                        .lanewise(VectorOperators.LSHR, 31);
+                final IntVector v = t.lanewise(VectorOperators.ASHR, rs).add(round).add(zp).max(lo).min(hi);
+                final ByteVector bytes = (ByteVector) v.convertShape(VectorOperators.I2B, B, 0);
+                if (spills) { // only with 4 lanes: the four bytes one by one (constant lanes, no loop, or C2 boxes)
+                    out[o] = bytes.lane(0);
+                    out[o + 1] = bytes.lane(1);
+                    out[o + 2] = bytes.lane(2);
+                    out[o + 3] = bytes.lane(3);
+                } else {
+                    bytes.intoArray(out, o);
                 }
             }
         }
@@ -800,7 +901,7 @@ final class VectorBackend implements Backend {
      */
     static int widenRow(FullyConnected.Plan p, int b, int[] x) {
         final int depth = p.depth;
-        final int vectorDepth = depth - depth % N;
+        final int vectorDepth = vectorEnd(depth);
         final int inBase = p.inOff + b * depth;
         int d = 0;
         for (; d < vectorDepth; d += N) {
@@ -833,8 +934,8 @@ final class VectorBackend implements Backend {
 
     /**
      * Fully connected: the input row widened once (offset added), then four units at a time, eight depth positions
-     * per step with the weights widened from bytes in place; the unit sums are collected and requantized eight at a
-     * time.
+     * per step with the weights widened from bytes in place; the unit sums are collected and requantized a vector at
+     * a time.
      */
     private static final class FullyConnectedOp implements PreparedOp {
         private final FullyConnected.Plan plan;
@@ -854,7 +955,7 @@ final class VectorBackend implements Backend {
             final int[] sums = this.sums;
             final byte[] w = p.w;
             final int depth = p.depth;
-            final int vectorDepth = depth - depth % N;
+            final int vectorDepth = vectorEnd(depth);
             final int units = p.units;
             for (int b = 0; b < p.batches; b++) {
                 final int zeroPointTerm = widenRow(p, b, x);
@@ -910,8 +1011,8 @@ final class VectorBackend implements Backend {
 
     /**
      * Fully connected with constant weights, vectorized across units: the weights are transposed once to
-     * {@code [depth][units]} bytes, and up to 32 units (four vector accumulators) sum {@code w·x'} over the depth,
-     * each step broadcasting one input value. No horizontal reductions, and the sums come out as vectors, ready for
+     * {@code [depth][units]} bytes, and up to four vectors of units (four accumulators) sum {@code w·x'} over the
+     * depth, each step broadcasting one input value. No horizontal reductions, and the sums come out as vectors, ready for
      * the vector requantization.
      */
     private static final class FullyConnectedTransposed implements PreparedOp {
@@ -927,7 +1028,8 @@ final class VectorBackend implements Backend {
         FullyConnectedTransposed(FullyConnected.Plan plan) {
             this.plan = plan;
             this.stride = Requant.roundUp(plan.units, N);
-            this.weights = new byte[plan.depth * stride];
+            // Padded so that the last row's last byte load (BN bytes, of which N are used) stays inside.
+            this.weights = new byte[plan.depth * stride + BN - N];
             for (int u = 0; u < plan.units; u++) {
                 for (int d = 0; d < plan.depth; d++) {
                     weights[d * stride + u] = plan.w[plan.wOff + u * plan.depth + d];
@@ -951,26 +1053,26 @@ final class VectorBackend implements Backend {
                 final byte[] w = weights;
                 final int s = stride;
                 int u = 0;
-                for (; u + 32 <= s; u += 32) {
+                for (; u + 4 * N <= s; u += 4 * N) {
                     IntVector a0 = IntVector.fromArray(I, bias, u).add(zeroPointTerm);
-                    IntVector a1 = IntVector.fromArray(I, bias, u + 8).add(zeroPointTerm);
-                    IntVector a2 = IntVector.fromArray(I, bias, u + 16).add(zeroPointTerm);
-                    IntVector a3 = IntVector.fromArray(I, bias, u + 24).add(zeroPointTerm);
+                    IntVector a1 = IntVector.fromArray(I, bias, u + N).add(zeroPointTerm);
+                    IntVector a2 = IntVector.fromArray(I, bias, u + 2 * N).add(zeroPointTerm);
+                    IntVector a3 = IntVector.fromArray(I, bias, u + 3 * N).add(zeroPointTerm);
                     for (int k = 0, wi = u; k < depth; k++, wi += s) {
                         final int xk = x[k];
                         a0 = a0.add(((IntVector) ByteVector.fromArray(B, w, wi)
                                 .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-                        a1 = a1.add(((IntVector) ByteVector.fromArray(B, w, wi + 8)
+                        a1 = a1.add(((IntVector) ByteVector.fromArray(B, w, wi + N)
                                 .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-                        a2 = a2.add(((IntVector) ByteVector.fromArray(B, w, wi + 16)
+                        a2 = a2.add(((IntVector) ByteVector.fromArray(B, w, wi + 2 * N)
                                 .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-                        a3 = a3.add(((IntVector) ByteVector.fromArray(B, w, wi + 24)
+                        a3 = a3.add(((IntVector) ByteVector.fromArray(B, w, wi + 3 * N)
                                 .convertShape(VectorOperators.B2I, I, 0)).mul(xk));
                     }
                     a0.intoArray(sums, u);
-                    a1.intoArray(sums, u + 8);
-                    a2.intoArray(sums, u + 16);
-                    a3.intoArray(sums, u + 24);
+                    a1.intoArray(sums, u + N);
+                    a2.intoArray(sums, u + 2 * N);
+                    a3.intoArray(sums, u + 3 * N);
                 }
                 for (; u < s; u += N) {
                     IntVector a0 = IntVector.fromArray(I, bias, u).add(zeroPointTerm);
@@ -1036,7 +1138,7 @@ final class VectorBackend implements Backend {
         }
     }
 
-    /** Average pool over unpadded windows: window sums eight channels at a time. */
+    /** Average pool over unpadded windows: window sums a vector of channels at a time. */
     private static final class Pool implements PreparedOp {
         private final AveragePool2D.Plan plan;
         private final int[] sum;
@@ -1052,7 +1154,7 @@ final class VectorBackend implements Backend {
             final Window win = p.window;
             final int[] sum = this.sum;
             final int channels = win.channels;
-            final int vectorChannels = channels - channels % N;
+            final int vectorChannels = vectorEnd(channels);
             final int taps = win.filterHeight * win.filterWidth;
             final int pixels = win.outPixels();
             final int[] tapOffset = win.tapOffset;

@@ -426,4 +426,33 @@ class OptimizedKernelsRandomTest {
                     rq.scale(acc, 0), "acc " + acc + " m " + m + " shift " + shift);
         }
     }
+
+    /** The 32-bit-only product the vector requantization uses without 64-bit lanes, against the 64-bit one. */
+    @Test
+    void the_product_from_16_bit_halves_equals_the_64_bit_product() {
+        Random r = new Random(49);
+        int[] edges = {0, 1, -1, 2, -2, 0xFFFF, 0x10000, -0x10000, -0x10001, 0x7FFF, 0x8000, -0x8000, -0x8001,
+                Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE - 1, Integer.MIN_VALUE + 1, 1 << 30,
+                (1 << 30) + 1, -(1 << 30)};
+        List<int[]> cases = new ArrayList<>();
+        for (int a : edges) {
+            for (int m : edges) {
+                cases.add(new int[] {a, m});
+            }
+        }
+        for (int i = 0; i < 2_000_000; i++) {
+            int a = i % 4 == 0 ? r.nextInt(1 << 16) - (1 << 15) : r.nextInt();
+            int m = i % 2 == 0 ? (1 << 30) + r.nextInt(1 << 30) : r.nextInt();
+            cases.add(new int[] {a, m});
+        }
+        for (int[] c : cases) {
+            int a = c[0];
+            int m = c[1];
+            if (m == Integer.MIN_VALUE) {
+                continue; // never a multiplier (Requant.supported)
+            }
+            assertEquals((int) (((long) a * m + (1L << 30)) >> 31), Requant.highMul(a, m >> 16, m & 0xFFFF),
+                    "a " + a + " m " + m);
+        }
+    }
 }
