@@ -32,8 +32,10 @@ import java.util.function.Consumer;
  *
  * <p>"Warm" is measured, not assumed: each round times {@link Settings#roundInvokes} vector invokes and as many
  * scalar invokes of the same input, interleaved so both see the same load; the swap happens once the vector median
- * has been below the scalar median for two rounds in a row (and at least {@link Settings#minInvokes} invokes ran).
- * Each round also compares every output byte of the two; a difference (a kernel bug) keeps the stream on scalar.
+ * has been below the scalar median, with no byte allocated by the vector invokes, for two rounds in a row (and at
+ * least {@link Settings#minInvokes} invokes ran): vector code that C2 compiled without intrinsifying all of it boxes
+ * vectors and allocates on every invoke, which may still be faster than scalar but would churn the gateway's small
+ * heap. Each round also compares every output byte of the two; a difference (a kernel bug) keeps the stream on scalar.
  * Where the vector kernels never win (no C2, e.g. {@code -XX:TieredStopAtLevel=1}; AVX2-only machines or 128-bit
  * vectors on some models) the stream stays on scalar after {@link Settings#maxDuration}. Every outcome is logged,
  * with the vector width in use ({@link OptimizedKernels#vectorName()}).
@@ -240,14 +242,19 @@ public final class KernelWarmup implements AutoCloseable {
         int fasterRounds = 0;
         long vMedian = -1;
         long sMedian = -1;
+        long vAllocated = 0;
         while (!stopped) {
+            vAllocated = 0;
             for (int i = 0; i < vt.length && !stopped; i++) {
+                long a0 = ThreadAllocation.currentThreadAllocatedBytes();
                 long t0 = System.nanoTime();
                 vector.invoke();
                 long t1 = System.nanoTime();
+                long a1 = ThreadAllocation.currentThreadAllocatedBytes();
                 scalar.invoke();
                 vt[i] = t1 - t0;
                 st[i] = System.nanoTime() - t1;
+                vAllocated += a0 < 0 ? 0 : a1 - a0;
             }
             if (stopped) {
                 break;
@@ -261,7 +268,9 @@ public final class KernelWarmup implements AutoCloseable {
                 return new Outcome(stream.id(), current.id(), false, invokes, vMedian, sMedian, millis,
                         "the vector kernels' " + differs + " differs from the scalar kernels'");
             }
-            fasterRounds = vMedian < sMedian ? fasterRounds + 1 : 0;
+            // Faster is not enough: vector code that C2 compiled without intrinsifying every vector operation boxes
+            // them, allocating on each invoke (seen at 128 bits, docs/BENCHMARKS.md); it would churn the small heap.
+            fasterRounds = vMedian < sMedian && vAllocated == 0 ? fasterRounds + 1 : 0;
             boolean ready = invokes >= settings.minInvokes() && (!settings.requireFaster() || fasterRounds >= 2);
             if (ready) {
                 boolean swapped = stream.runner().swapIf(current,
@@ -272,8 +281,11 @@ public final class KernelWarmup implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 return new Outcome(stream.id(), current.id(), false, invokes, vMedian, sMedian, millis,
-                        "vector not faster after " + settings.maxDuration().toSeconds() + " s: median invoke "
-                                + vMedian + " µs vector vs " + sMedian + " µs scalar");
+                        vAllocated > 0 && vMedian < sMedian
+                                ? "vector still allocates after " + settings.maxDuration().toSeconds() + " s ("
+                                        + vAllocated / vt.length + " bytes per invoke: not fully compiled)"
+                                : "vector not faster after " + settings.maxDuration().toSeconds()
+                                        + " s: median invoke " + vMedian + " µs vector vs " + sMedian + " µs scalar");
             }
         }
         return new Outcome(stream.id(), current.id(), false, invokes, vMedian, sMedian,
