@@ -225,7 +225,7 @@ public final class ServiceFootprint {
                         if (ready[0] < 0 && line.contains(" running ")) {
                             ready[0] = System.nanoTime();
                         }
-                        if (line.contains("on the vector kernels") || line.contains("stays on the scalar kernels")) {
+                        if (line.contains(" now runs on the vector") || line.contains(" stays on the scalar kernels")) {
                             warmupOutcomes.incrementAndGet();
                         }
                         if (line.contains("no C2 compiler")) {
