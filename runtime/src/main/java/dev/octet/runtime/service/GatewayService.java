@@ -153,6 +153,7 @@ public final class GatewayService implements AutoCloseable {
                 ota.attach(pipeline);
                 metrics.addSection(ota.metrics()::render);
             }
+            HeapHeadroom.assessThisJvm().ifPresent(warning -> LOG.log(System.Logger.Level.WARNING, warning));
             return new GatewayService(config, options, pipeline, hardware, settings, publisher, metrics, ota);
         } catch (ConfigException | RuntimeException e) {
             hardware.close();
