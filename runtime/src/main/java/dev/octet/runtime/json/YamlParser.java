@@ -129,12 +129,7 @@ final class YamlParser {
         while (true) {
             int keyPos = pos;
             String key = blockKey();
-            Integer first = keyAt.putIfAbsent(key, keyPos);
-            if (first != null) {
-                JsonParseException f = JsonParseException.at(in, first, "");
-                throw JsonParseException.at(in, keyPos, "duplicate key \"" + key + "\" (first at line " + f.line()
-                        + ", column " + f.column() + ")");
-            }
+            rememberKey(keyAt, key, keyPos);
             skipInlineSpace();
             JsonValue value = JsonNull.INSTANCE;
             if (atLineEnd() || peek() == '#') {
@@ -393,14 +388,8 @@ final class YamlParser {
             if (peek() == ':') {
                 throw unsupported("'key: value' pairs directly inside [ ] (write [{key: value}]) are");
             }
-            if (peek() == ',') {
-                pos++;
-            } else if (peek() == ']') {
-                pos++;
+            if (endOfFlowEntry(']', "[ ]")) {
                 break;
-            } else {
-                throw error("expected ',' or ']', got " + describeHere()
-                        + " (a value inside [ ] cannot continue on the next line)");
             }
         }
         depth--;
@@ -434,12 +423,7 @@ final class YamlParser {
             } else {
                 key = plainFlowText();
             }
-            Integer first = keyAt.putIfAbsent(key, keyPos);
-            if (first != null) {
-                JsonParseException f = JsonParseException.at(in, first, "");
-                throw JsonParseException.at(in, keyPos, "duplicate key \"" + key + "\" (first at line " + f.line()
-                        + ", column " + f.column() + ")");
-            }
+            rememberKey(keyAt, key, keyPos);
             skipFlowSpace(open, '}');
             JsonValue value = JsonNull.INSTANCE;
             if (peek() == ':') {
@@ -451,18 +435,39 @@ final class YamlParser {
                 }
             }
             members.put(key, value);
-            if (peek() == ',') {
-                pos++;
-            } else if (peek() == '}') {
-                pos++;
+            if (endOfFlowEntry('}', "{ }")) {
                 break;
-            } else {
-                throw error("expected ',' or '}', got " + describeHere()
-                        + " (a value inside { } cannot continue on the next line)");
             }
         }
         depth--;
         return JsonObject.wrap(members);
+    }
+
+    /** Records where {@code key} was first given in one mapping; a key given twice is an error naming both places. */
+    private void rememberKey(Map<String, Integer> keyAt, String key, int keyPos) throws JsonParseException {
+        Integer first = keyAt.putIfAbsent(key, keyPos);
+        if (first != null) {
+            JsonParseException f = JsonParseException.at(in, first, "");
+            throw JsonParseException.at(in, keyPos, "duplicate key \"" + key + "\" (first at line " + f.line()
+                    + ", column " + f.column() + ")");
+        }
+    }
+
+    /**
+     * After an entry of a flow collection: consumes a ',' (false: more entries follow) or the closing character
+     * (true: the collection ends); anything else is an error.
+     */
+    private boolean endOfFlowEntry(char close, String brackets) throws JsonParseException {
+        if (peek() == ',') {
+            pos++;
+            return false;
+        }
+        if (peek() == close) {
+            pos++;
+            return true;
+        }
+        throw error("expected ',' or '" + close + "', got " + describeHere() + " (a value inside " + brackets
+                + " cannot continue on the next line)");
     }
 
     /** Spaces, line breaks and comments inside a flow collection; the end of the text there is an error. */
