@@ -225,18 +225,8 @@ public final class ConfigLoader {
 
     private Map<String, ModelConfig> models(Fields top) {
         Map<String, ModelConfig> models = new LinkedHashMap<>();
-        List<Fields.Element> list = top.list("models", true);
-        if (list == null) {
-            return models;
-        }
-        if (list.isEmpty()) {
-            top.problem("models", "must declare at least one model");
-        }
-        for (Fields.Element e : list) {
-            Fields m = e.fields(problems);
-            if (m == null) {
-                continue;
-            }
+        List<Fields> list = top.mappings("models", "must declare at least one model");
+        for (Fields m : list) {
             String id = id(m, "id");
             String location = m.string("path", true, null);
             String version = m.string("version", false, null);
@@ -307,19 +297,9 @@ public final class ConfigLoader {
     private List<StreamConfig> streams(Fields top, Map<String, ModelConfig> models, QueueConfig defaultQueue,
                                        RestartPolicy restartBase) {
         List<StreamConfig> streams = new ArrayList<>();
-        List<Fields.Element> list = top.list("streams", true);
-        if (list == null) {
-            return streams;
-        }
-        if (list.isEmpty()) {
-            top.problem("streams", "must declare at least one stream");
-        }
+        List<Fields> list = top.mappings("streams", "must declare at least one stream");
         Set<String> ids = new HashSet<>();
-        for (Fields.Element e : list) {
-            Fields s = e.fields(problems);
-            if (s == null) {
-                continue;
-            }
+        for (Fields s : list) {
             int before = problems.size();
             String id = id(s, "id");
             if (id != null && !ids.add(id)) {
@@ -636,18 +616,8 @@ public final class ConfigLoader {
 
     private List<SinkConfig> sinks(Fields top, boolean haveMqtt) {
         List<SinkConfig> sinks = new ArrayList<>();
-        List<Fields.Element> list = top.list("sinks", true);
-        if (list == null) {
-            return sinks;
-        }
-        if (list.isEmpty()) {
-            top.problem("sinks", "must declare at least one sink");
-        }
-        for (Fields.Element e : list) {
-            Fields s = e.fields(problems);
-            if (s == null) {
-                continue;
-            }
+        List<Fields> list = top.mappings("sinks", "must declare at least one sink");
+        for (Fields s : list) {
             String type = s.string("type", true, null);
             if (type == null) {
                 continue;

@@ -235,6 +235,29 @@ final class Fields {
         return out;
     }
 
+    /**
+     * A required, non-empty list of mappings (the configuration's models, streams, sinks ...): each element that is a
+     * mapping, in order. A missing key, a non-list, an empty list ({@code ifEmpty} is the problem reported) and
+     * elements that are not mappings are reported as problems; what remains is returned (empty if nothing does).
+     */
+    List<Fields> mappings(String key, String ifEmpty) {
+        List<Element> list = list(key, true);
+        if (list == null) {
+            return List.of();
+        }
+        if (list.isEmpty()) {
+            problem(key, ifEmpty);
+        }
+        List<Fields> out = new ArrayList<>(list.size());
+        for (Element e : list) {
+            Fields f = e.fields(problems);
+            if (f != null) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
     /** Reports every key that no getter asked for. */
     void finish() {
         for (String name : node.asObject().keys()) {

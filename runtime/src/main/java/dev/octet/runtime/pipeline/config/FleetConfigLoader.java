@@ -182,18 +182,8 @@ public final class FleetConfigLoader {
 
     private Map<String, Candidate> candidates(Fields top) {
         Map<String, Candidate> out = new LinkedHashMap<>();
-        List<Fields.Element> list = top.list("candidates", true);
-        if (list == null) {
-            return out;
-        }
-        if (list.isEmpty()) {
-            top.problem("candidates", "must list at least one model");
-        }
-        for (Fields.Element e : list) {
-            Fields c = e.fields(problems);
-            if (c == null) {
-                continue;
-            }
+        List<Fields> list = top.mappings("candidates", "must list at least one model");
+        for (Fields c : list) {
             String name = id(c, "name");
             String path = c.has("path") ? SourceTypes.file(c, "path", baseDir) : null;
             if (!c.has("path")) {
@@ -223,21 +213,11 @@ public final class FleetConfigLoader {
 
     private List<NodeClassEntry> classes(Fields top, Map<String, Candidate> candidates) {
         List<NodeClassEntry> out = new ArrayList<>();
-        List<Fields.Element> list = top.list("node_classes", true);
-        if (list == null) {
-            return out;
-        }
-        if (list.isEmpty()) {
-            top.problem("node_classes", "must list at least one node class");
-        }
+        List<Fields> list = top.mappings("node_classes", "must list at least one node class");
         Set<String> names = new HashSet<>();
         Set<String> resources = new HashSet<>();
         Set<String> nodeIds = new HashSet<>();
-        for (Fields.Element e : list) {
-            Fields c = e.fields(problems);
-            if (c == null) {
-                continue;
-            }
+        for (Fields c : list) {
             String name = id(c, "name");
             if (name != null && !names.add(name)) {
                 c.problem("name", "duplicate node class \"" + name + "\"");

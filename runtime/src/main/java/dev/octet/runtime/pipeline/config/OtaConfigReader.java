@@ -68,15 +68,7 @@ final class OtaConfigReader {
         Long maxPackage = o.integer("max_package_bytes", false, DEFAULT_MAX_BYTES, 1024, 1L << 31);
         Long maxModel = o.integer("max_model_bytes", false, DEFAULT_MAX_BYTES, 1024, 1L << 31);
         Map<String, OtaModelConfig> otaModels = new LinkedHashMap<>();
-        List<Fields.Element> list = o.list("models", true);
-        if (list != null && list.isEmpty()) {
-            o.problem("models", "must list at least one updatable model");
-        }
-        for (Fields.Element e : list == null ? List.<Fields.Element>of() : list) {
-            Fields m = e.fields(problems);
-            if (m == null) {
-                continue;
-            }
+        for (Fields m : o.mappings("models", "must list at least one updatable model")) {
             OtaModelConfig model = model(m, models, failAfter);
             m.finish();
             if (model != null && otaModels.put(model.id(), model) != null) {
